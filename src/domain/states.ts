@@ -1,0 +1,134 @@
+import { GatehouseError } from './errors.js';
+
+export const REQUEST_STATES = [
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'delivering',
+  'delivered',
+  'partially_delivered',
+  'delivery_failed',
+  'denied',
+  'canceled',
+  'timed_out',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const ASSIGNMENT_STATES = [
+  'delivering',
+  'delivered',
+  'delivery_failed',
+  'expired',
+  'removed',
+] as const;
+export type AssignmentState = (typeof ASSIGNMENT_STATES)[number];
+
+/** The only legal request transitions. `pending_approval → pending_approval` is the move to the next stage. */
+const REQUEST_TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
+  submitted: ['pending_approval', 'approved', 'denied', 'canceled'],
+  pending_approval: ['pending_approval', 'approved', 'denied', 'canceled', 'timed_out'],
+  approved: ['delivering', 'scheduled', 'canceled'],
+  scheduled: ['delivering', 'canceled'],
+  delivering: ['delivered', 'partially_delivered', 'delivery_failed'],
+  partially_delivered: ['delivered', 'partially_delivered', 'delivery_failed'],
+  delivery_failed: ['delivering', 'delivered', 'partially_delivered', 'delivery_failed'],
+  delivered: [],
+  denied: [],
+  canceled: [],
+  timed_out: [],
+};
+
+const ASSIGNMENT_TRANSITIONS: Record<AssignmentState, readonly AssignmentState[]> = {
+  delivering: ['delivered', 'delivery_failed', 'expired', 'removed'],
+  delivered: ['delivered', 'delivering', 'delivery_failed', 'expired', 'removed'],
+  delivery_failed: ['delivering', 'delivered', 'delivery_failed', 'expired', 'removed'],
+  expired: [],
+  removed: [],
+};
+
+export const OPEN_REQUEST_STATES: readonly RequestState[] = [
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+];
+export const ACTIVE_ASSIGNMENT_STATES: readonly AssignmentState[] = [
+  'delivering',
+  'delivered',
+  'delivery_failed',
+];
+
+export function canTransitionRequest(from: RequestState, to: RequestState): boolean {
+  return REQUEST_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionAssignment(from: AssignmentState, to: AssignmentState): boolean {
+  return ASSIGNMENT_TRANSITIONS[from].includes(to);
+}
+
+export function assertRequestTransition(from: RequestState, to: RequestState): void {
+  if (!canTransitionRequest(from, to)) {
+    throw new GatehouseError(
+      'state.illegal_transition',
+      `This request is ${describeRequestState(from)} and can't become ${describeRequestState(to)}.`,
+      { from, to },
+    );
+  }
+}
+
+export function assertAssignmentTransition(from: AssignmentState, to: AssignmentState): void {
+  if (!canTransitionAssignment(from, to)) {
+    throw new GatehouseError(
+      'state.illegal_transition',
+      `This assignment is ${from.replace('_', ' ')} and can't become ${to.replace('_', ' ')}.`,
+      { from, to },
+    );
+  }
+}
+
+export function isOpenRequest(state: RequestState): boolean {
+  return OPEN_REQUEST_STATES.includes(state);
+}
+
+export function isActiveAssignment(state: AssignmentState): boolean {
+  return ACTIVE_ASSIGNMENT_STATES.includes(state);
+}
+
+const REQUEST_STATE_WORDS: Record<RequestState, string> = {
+  submitted: 'Submitted',
+  pending_approval: 'Pending approval',
+  approved: 'Approved',
+  scheduled: 'Scheduled',
+  delivering: 'Delivering',
+  delivered: 'Delivered',
+  partially_delivered: 'Partially delivered',
+  delivery_failed: 'Delivery failed',
+  denied: 'Denied',
+  canceled: 'Canceled',
+  timed_out: 'Timed out',
+};
+
+export function describeRequestState(state: RequestState): string {
+  return REQUEST_STATE_WORDS[state].toLowerCase();
+}
+
+/**
+ * What request history shows: the request's own state until it has a delivered assignment,
+ * then that assignment's outcome ("Expired" when it ran out, "Removed" when someone ended it).
+ */
+export function requestOutcome(requestState: RequestState, assignmentState: AssignmentState | null): string {
+  if (requestState === 'delivered' && assignmentState === 'expired') return 'Expired';
+  if (requestState === 'delivered' && assignmentState === 'removed') return 'Removed';
+  return REQUEST_STATE_WORDS[requestState];
+}
+
+/** `R-1042` ↔ 1042. People type either form; both parse. */
+export function formatRequestId(id: number): string {
+  return `R-${id}`;
+}
+
+export function parseRequestId(text: string): number | null {
+  const match = /^\s*(?:r-?)?(\d{1,9})\s*$/i.exec(text);
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,36 @@
+import type { Db } from '../db/client.js';
+import type { EngineDeps } from './context.js';
+
+/**
+ * One service call, one transaction. Every query inside must use `tx` (on PGlite a query on
+ * the root handle inside a transaction hangs). `now` is read once so a call has one instant.
+ */
+export async function inTransaction<T>(deps: EngineDeps, fn: (tx: Db, now: Date) => Promise<T>): Promise<T> {
+  const now = deps.clock.now();
+  return deps.database.db.transaction((tx) => fn(tx as unknown as Db, now));
+}
+
+/** The SQLSTATE of a driver error, looking through drizzle's wrapper. */
+export function sqlState(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The constraint a unique violation named, when the driver says. */
+export function violatedConstraint(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const c = current as { constraint?: unknown; constraint_name?: unknown };
+    const name = c.constraint ?? c.constraint_name;
+    if (typeof name === 'string') return name;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { type Database, openDatabase } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { TEMPLATE_DATABASE, testDatabasePrefix, withDatabase } from './postgres-url.js';
+
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+export const databaseLabel = onPostgres ? 'PostgreSQL' : 'PGlite';
+
+/**
+ * A migrated database of this test file's own: a fresh copy of the template on PostgreSQL
+ * when TEST_DATABASE_URL is set, else an in-memory PGlite.
+ */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const database = await openDatabase({ dataDir: 'memory' });
+    await migrate(database);
+    return database;
+  }
+  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({
+    databaseUrl: withDatabase(url, name),
+    poolSize: options.poolSize ?? 10,
+  });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+/** A fresh empty database URL (not migrated), for tests of start-up itself. PostgreSQL only. */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return {
+    url: withDatabase(url, name),
+    async drop() {
+      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.js';
+import {
+  accessPackages,
+  auditLog,
+  catalogs,
+  outbox,
+  packageResourceRoles,
+  policies,
+  resources,
+  users,
+} from '../../src/db/schema.js';
+import { type PolicySettingsInput, policySettingsSchema } from '../../src/domain/policy.js';
+
+/**
+ * Rows written straight into the store, for tests that need a catalog, a package or a user
+ * without going through the admin services. Names get a random suffix so tests in one file
+ * never collide.
+ */
+export function uniqueSuffix(): string {
+  return randomBytes(3).toString('hex');
+}
+
+export function slackId(prefix: 'U' | 'S' | 'C'): string {
+  return `${prefix}${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+export async function generalCatalogId(db: Db): Promise<number> {
+  const [row] = await db.select({ id: catalogs.id }).from(catalogs).where(eq(catalogs.name, 'General'));
+  if (!row) throw new Error('General catalog missing: migrations not applied?');
+  return row.id;
+}
+
+export async function insertUser(
+  db: Db,
+  overrides: Partial<typeof users.$inferInsert> & { name?: string } = {},
+): Promise<string> {
+  const id = overrides.id ?? slackId('U');
+  await db
+    .insert(users)
+    .values({ id, name: overrides.name ?? `user-${id.toLowerCase()}`, ...overrides })
+    .onConflictDoNothing();
+  return id;
+}
+
+export async function insertResource(
+  db: Db,
+  overrides: Partial<typeof resources.$inferInsert> = {},
+): Promise<typeof resources.$inferSelect> {
+  const catalogId = overrides.catalogId ?? (await generalCatalogId(db));
+  const [row] = await db
+    .insert(resources)
+    .values({
+      catalogId,
+      kind: 'slack_usergroup',
+      externalId: slackId('S'),
+      name: `group-${uniqueSuffix()}`,
+      roles: ['member'],
+      createdBy: 'UADMIN0001',
+      ...overrides,
+    })
+    .returning();
+  return row!;
+}
+
+export interface PackageFixture {
+  packageId: number;
+  policyId: number;
+  catalogId: number;
+  name: string;
+  resource: typeof resources.$inferSelect;
+}
+
+/** A package with one resource role (a fresh user group as Member unless given) and one policy. */
+export async function insertPackage(
+  db: Db,
+  options: {
+    name?: string;
+    catalogId?: number;
+    policy?: PolicySettingsInput;
+    resource?: typeof resources.$inferSelect;
+    role?: string;
+  } = {},
+): Promise<PackageFixture> {
+  const catalogId = options.catalogId ?? (await generalCatalogId(db));
+  const name = options.name ?? `Package ${uniqueSuffix()}`;
+  const resource = options.resource ?? (await insertResource(db, { catalogId }));
+  const [pkg] = await db
+    .insert(accessPackages)
+    .values({ catalogId, name, createdBy: 'UADMIN0001' })
+    .returning({ id: accessPackages.id });
+  await db
+    .insert(packageResourceRoles)
+    .values({ packageId: pkg!.id, resourceId: resource.id, role: options.role ?? 'member' });
+  const policyId = await insertPolicy(db, pkg!.id, options.policy ?? {});
+  return { packageId: pkg!.id, policyId, catalogId, name, resource };
+}
+
+export async function insertPolicy(
+  db: Db,
+  packageId: number,
+  input: PolicySettingsInput,
+  priority = 1,
+): Promise<number> {
+  const s = policySettingsSchema.parse(input);
+  const [row] = await db
+    .insert(policies)
+    .values({
+      packageId,
+      priority,
+      name: s.name,
+      requestorScope: s.requestorScope,
+      requestorUserIds: s.requestorUserIds,
+      requestorUsergroupIds: s.requestorUsergroupIds,
+      requestsEnabled: s.requestsEnabled,
+      justificationRequired: s.justificationRequired,
+      approvalStages: s.approvalStages,
+      questions: s.questions,
+      expiry: s.expiry,
+      customTimeline: s.customTimeline,
+      extension: s.extension,
+      reminderOffsetsHours: s.reminderOffsetsHours,
+      review: s.review,
+    })
+    .returning({ id: policies.id });
+  return row!.id;
+}
+
+/** Counts of the rows every state change must write, to assert "nothing changed". */
+export async function snapshotCounts(db: Db): Promise<Record<string, number>> {
+  const tables = [
+    'catalogs',
+    'catalog_role_holders',
+    'resources',
+    'access_packages',
+    'package_resource_roles',
+    'package_incompatibilities',
+    'policies',
+    'requests',
+    'request_approvers',
+    'approval_decisions',
+    'assignments',
+    'fulfilments',
+    'expiry_reminders',
+    'access_reviews',
+    'review_decisions',
+    'audit_log',
+    'outbox',
+  ];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const result = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown;
+    const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
+    counts[table] = Number((rows[0] as { n: number }).n);
+  }
+  // Also fingerprint updatable state so an UPDATE without an insert is caught.
+  const fingerprint = (await db.execute(
+    sql.raw(`select
+      coalesce((select string_agg(id || ':' || state || ':' || coalesce(stage,0), ',' order by id) from requests), '') ||
+      coalesce((select string_agg(id || ':' || state || ':' || coalesce(ends_at::text,''), ',' order by id) from assignments), '') ||
+      coalesce((select string_agg(id || ':' || name || ':' || hidden, ',' order by id) from access_packages), '') ||
+      coalesce((select string_agg(id || ':' || version, ',' order by id) from policies), '') as f`),
+  )) as unknown;
+  const fRows = Array.isArray(fingerprint) ? fingerprint : (fingerprint as { rows: { f: string }[] }).rows;
+  counts.fingerprint_length = String((fRows[0] as { f: string }).f).length;
+  return counts;
+}
+
+export async function auditActions(
+  db: Db,
+  where: { requestId?: number; packageId?: number } = {},
+): Promise<string[]> {
+  const condition =
+    where.requestId !== undefined
+      ? eq(auditLog.requestId, where.requestId)
+      : where.packageId !== undefined
+        ? eq(auditLog.packageId, where.packageId)
+        : undefined;
+  const rows = await db
+    .select({ action: auditLog.action })
+    .from(auditLog)
+    .where(condition)
+    .orderBy(auditLog.id);
+  return rows.map((r) => r.action);
+}
+
+export async function outboxFor(db: Db, recipient: string) {
+  return db.select().from(outbox).where(eq(outbox.recipient, recipient)).orderBy(outbox.id);
+}
