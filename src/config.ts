@@ -25,7 +25,7 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./.data'),
   ADMIN_USER_IDS: slackUserIdList,
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_CLOCK: booleanFlag,
   JOB_TICK_CRON: z.string().min(1).default('*/30 * * * * *'),

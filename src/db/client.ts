@@ -45,6 +45,7 @@ function openPostgres(url: string, max: number): Database {
     connection: { application_name: 'gatehouse' },
   });
   const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  serializeRawParameters(client);
   return {
     db,
     kind: 'postgres',
@@ -93,6 +94,19 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+/**
+ * Drizzle makes postgres-js pass timestamps and JSON through untouched, expecting its column
+ * mappers to have turned them into strings. Parameters of raw `sql` templates have no column, so
+ * a Date or an object would crash the driver; serialize them here, as PGlite does by itself.
+ */
+function serializeRawParameters(client: postgres.Sql): void {
+  const toIso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+  const toJson = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  const serializers = client.options.serializers as Record<string, (value: unknown) => unknown>;
+  for (const type of ['1184', '1114', '1082']) serializers[type] = toIso;
+  for (const type of ['114', '3802']) serializers[type] = toJson;
+}
+
 /** Serializes async work per key within this process. */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -111,7 +125,7 @@ export class KeyedMutex {
 }
 
 /** Rows of a raw query, whichever driver ran it (postgres-js returns an array, PGlite `{ rows }`). */
-export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
