@@ -1,0 +1,122 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, users } from '../../src/db/schema.js';
+import { notify } from '../../src/services/notify.js';
+import {
+  DmSendError,
+  type DmTransport,
+  dispatchOutbox,
+  type RenderedMessage,
+} from '../../src/services/outbox.js';
+import { inTransaction } from '../../src/services/tx.js';
+import { databaseLabel } from '../support/db.js';
+import { createTestEngine, type TestEngine } from '../support/engine.js';
+import { insertUser } from '../support/fixtures.js';
+
+class FakeTransport implements DmTransport {
+  opened: string[] = [];
+  posted: { channel: string; text: string }[] = [];
+  failures: DmSendError[] = [];
+  async openDm(userId: string) {
+    this.opened.push(userId);
+    return `D${userId}`;
+  }
+  async post(channel: string, message: RenderedMessage) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.posted.push({ channel, text: message.text });
+  }
+}
+
+describe(`outbox dispatcher (${databaseLabel})`, () => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await createTestEngine({ poolSize: 6 });
+  });
+  afterAll(() => t.close());
+
+  const render = (m: { kind: string; data: Record<string, unknown> }) => ({
+    text: `${m.kind}:${String(m.data.n)}`,
+  });
+
+  async function queue(recipient: string, n: number, key = `test:${recipient}:${n}`) {
+    await inTransaction(t.deps, (tx, now) =>
+      notify(tx, now, { kind: 'access_delivered', recipient, data: { n }, idempotencyKey: key }),
+    );
+  }
+
+  async function row(recipient: string) {
+    const [r] = await t.database.db.select().from(outbox).where(eq(outbox.recipient, recipient));
+    return r!;
+  }
+
+  it('sends each notification once, opening the DM once and caching it', async () => {
+    const user = await insertUser(t.database.db);
+    const transport = new FakeTransport();
+    await queue(user, 1);
+    await queue(user, 2);
+    await queue(user, 2); // same key: queued once
+    const report = await dispatchOutbox(t.deps, { transport, render });
+    expect(report.sent).toBeGreaterThanOrEqual(2);
+    expect(transport.posted.filter((p) => p.channel === `D${user}`).map((p) => p.text)).toEqual([
+      'access_delivered:1',
+      'access_delivered:2',
+    ]);
+    expect(transport.opened.filter((u) => u === user)).toHaveLength(1);
+    const [cached] = await t.database.db.select().from(users).where(eq(users.id, user));
+    expect(cached!.dmChannelId).toBe(`D${user}`);
+    expect((await dispatchOutbox(t.deps, { transport, render })).claimed).toBe(0);
+  });
+
+  it('waits out a 429 for its Retry-After, then sends once', async () => {
+    const user = await insertUser(t.database.db);
+    const transport = new FakeTransport();
+    await dispatchOutbox(t.deps, { transport, render }); // drain others
+    await queue(user, 1);
+    transport.failures.push(
+      new DmSendError('ratelimited', { retryable: true, retryAfterMs: 30_000, answered: true }),
+    );
+    expect((await dispatchOutbox(t.deps, { transport, render })).retried).toBe(1);
+    t.clock.advanceSeconds(29);
+    expect((await dispatchOutbox(t.deps, { transport, render })).claimed).toBe(0);
+    t.clock.advanceSeconds(2);
+    expect((await dispatchOutbox(t.deps, { transport, render })).sent).toBe(1);
+    expect(transport.posted.filter((p) => p.channel === `D${user}`)).toHaveLength(1);
+    expect((await row(user)).attempts).toBe(2);
+  });
+
+  it('retries 5xx with backoff and gives up on a refusal, keeping the reason', async () => {
+    const flaky = await insertUser(t.database.db);
+    const gone = await insertUser(t.database.db);
+    const transport = new FakeTransport();
+    await dispatchOutbox(t.deps, { transport, render });
+    await queue(flaky, 1);
+    transport.failures.push(new DmSendError('HTTP 503', { retryable: true, answered: true }));
+    await dispatchOutbox(t.deps, { transport, render });
+    t.clock.advanceSeconds(6);
+    await dispatchOutbox(t.deps, { transport, render });
+    expect((await row(flaky)).sentAt).not.toBeNull();
+
+    await queue(gone, 1);
+    transport.failures.push(new DmSendError('user_not_found', { retryable: false, answered: true }));
+    await dispatchOutbox(t.deps, { transport, render });
+    const dead = await row(gone);
+    expect(dead.deadAt).not.toBeNull();
+    expect(dead.lastError).toBe('user_not_found');
+    expect(dead.sentAt).toBeNull();
+  });
+
+  it('two dispatchers at once send every notification exactly once', async () => {
+    const recipients = await Promise.all(Array.from({ length: 10 }, () => insertUser(t.database.db)));
+    const transport = new FakeTransport();
+    await dispatchOutbox(t.deps, { transport, render });
+    for (const r of recipients) await queue(r, 1);
+    const before = transport.posted.length;
+    await Promise.all([
+      dispatchOutbox(t.deps, { transport, render }),
+      dispatchOutbox(t.deps, { transport, render }),
+    ]);
+    const sent = transport.posted.slice(before).map((p) => p.channel);
+    expect(sent.sort()).toEqual(recipients.map((r) => `D${r}`).sort());
+  });
+});
