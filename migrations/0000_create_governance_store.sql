@@ -36,6 +36,7 @@ CREATE TABLE "access_reviews" (
 	"deadline" timestamp with time zone NOT NULL,
 	"created_by" text NOT NULL,
 	"completed_at" timestamp with time zone,
+	"reminded_at" timestamp with time zone,
 	"claimed_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -98,7 +99,8 @@ CREATE TABLE "catalogs" (
 	"description" text DEFAULT '' NOT NULL,
 	"created_by" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"deleted_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "expiry_reminders" (
@@ -189,6 +191,15 @@ CREATE TABLE "request_approvers" (
 	"reason" text NOT NULL,
 	"added_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "request_approvers_request_id_stage_user_id_pk" PRIMARY KEY("request_id","stage","user_id")
+);
+--> statement-breakpoint
+CREATE TABLE "request_messages" (
+	"request_id" integer NOT NULL,
+	"user_id" text NOT NULL,
+	"channel_id" text NOT NULL,
+	"ts" text NOT NULL,
+	"posted_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "request_messages_request_id_user_id_pk" PRIMARY KEY("request_id","user_id")
 );
 --> statement-breakpoint
 CREATE TABLE "requests" (
@@ -283,6 +294,7 @@ ALTER TABLE "package_resource_roles" ADD CONSTRAINT "package_resource_roles_pack
 ALTER TABLE "package_resource_roles" ADD CONSTRAINT "package_resource_roles_resource_id_resources_id_fk" FOREIGN KEY ("resource_id") REFERENCES "public"."resources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "policies" ADD CONSTRAINT "policies_package_id_access_packages_id_fk" FOREIGN KEY ("package_id") REFERENCES "public"."access_packages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "request_approvers" ADD CONSTRAINT "request_approvers_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "request_messages" ADD CONSTRAINT "request_messages_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "requests" ADD CONSTRAINT "requests_package_id_access_packages_id_fk" FOREIGN KEY ("package_id") REFERENCES "public"."access_packages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "requests" ADD CONSTRAINT "requests_policy_id_policies_id_fk" FOREIGN KEY ("policy_id") REFERENCES "public"."policies"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "resources" ADD CONSTRAINT "resources_catalog_id_catalogs_id_fk" FOREIGN KEY ("catalog_id") REFERENCES "public"."catalogs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -292,6 +304,7 @@ CREATE UNIQUE INDEX "access_packages_name_key" ON "access_packages" USING btree 
 CREATE INDEX "access_packages_catalog_id_index" ON "access_packages" USING btree ("catalog_id");--> statement-breakpoint
 CREATE INDEX "access_reviews_package_id_index" ON "access_reviews" USING btree ("package_id");--> statement-breakpoint
 CREATE INDEX "access_reviews_due" ON "access_reviews" USING btree ("deadline") WHERE "access_reviews"."state" = 'active';--> statement-breakpoint
+CREATE UNIQUE INDEX "access_reviews_one_active" ON "access_reviews" USING btree ("package_id") WHERE "access_reviews"."state" = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "approval_decisions_request_id_stage_index" ON "approval_decisions" USING btree ("request_id","stage");--> statement-breakpoint
 CREATE UNIQUE INDEX "assignments_one_active" ON "assignments" USING btree ("user_id","package_id") WHERE "assignments"."state" in ('delivering','delivered','delivery_failed');--> statement-breakpoint
 CREATE INDEX "assignments_due_expiry" ON "assignments" USING btree ("ends_at") WHERE "assignments"."state" in ('delivering','delivered','delivery_failed') and "assignments"."ends_at" is not null;--> statement-breakpoint
@@ -303,7 +316,7 @@ CREATE INDEX "audit_log_request_id_index" ON "audit_log" USING btree ("request_i
 CREATE INDEX "audit_log_assignment_id_index" ON "audit_log" USING btree ("assignment_id");--> statement-breakpoint
 CREATE INDEX "audit_log_catalog_id_at_index" ON "audit_log" USING btree ("catalog_id","at");--> statement-breakpoint
 CREATE INDEX "catalog_role_holders_user_id_index" ON "catalog_role_holders" USING btree ("user_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "catalogs_name_key" ON "catalogs" USING btree (lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX "catalogs_name_key" ON "catalogs" USING btree (lower("name")) WHERE "catalogs"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "expiry_reminders_due" ON "expiry_reminders" USING btree ("due_at") WHERE "expiry_reminders"."sent_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "fulfilments_assignment_id_resource_id_role_action_index" ON "fulfilments" USING btree ("assignment_id","resource_id","role","action");--> statement-breakpoint
 CREATE INDEX "fulfilments_due" ON "fulfilments" USING btree ("next_attempt_at") WHERE "fulfilments"."state" in ('pending','failed');--> statement-breakpoint

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   };
   jobs = startJobRunner(engineJobs(deps), { cron: config.jobTickCron, log });
   server = await startHttpServer([healthRoute(() => ping(database.db))], config.port);
-  log.info({ port: config.port, database: describe(database), admins: config.adminUserIds.length }, 'Gatehouse is up');
+  log.info(
+    { port: config.port, database: describe(database), admins: config.adminUserIds.length },
+    'Gatehouse is up',
+  );
 }
 
 function describe(database: Database): string {
@@ -55,7 +58,9 @@ main().catch((error: unknown) => {
   } else if (error instanceof DataDirLockedError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
   } else {
-    process.stderr.write(`gatehouse: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `gatehouse: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

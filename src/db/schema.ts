@@ -87,8 +87,10 @@ export const catalogs = pgTable(
     createdBy: text().notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Deleted catalogs stay for history; their names become free again. */
+    deletedAt: tstz(),
   },
-  (t) => [uniqueIndex('catalogs_name_key').on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('catalogs_name_key').on(sql`lower(${t.name})`).where(sql`${t.deletedAt} is null`)],
 );
 
 export const catalogRoleHolders = pgTable(
@@ -283,6 +285,21 @@ export const requests = pgTable(
   ],
 );
 
+/** Every DM that shows a request's card, so each transition updates every copy (chat.update). */
+export const requestMessages = pgTable(
+  'request_messages',
+  {
+    requestId: integer()
+      .notNull()
+      .references(() => requests.id),
+    userId: text().notNull(),
+    channelId: text().notNull(),
+    ts: text().notNull(),
+    postedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.userId] })],
+);
+
 /** Who may decide a request's stage, resolved when the stage starts (fallbacks added on escalation). */
 export const requestApprovers = pgTable(
   'request_approvers',
@@ -414,12 +431,14 @@ export const accessReviews = pgTable(
     deadline: tstz().notNull(),
     createdBy: text().notNull(),
     completedAt: tstz(),
+    remindedAt: tstz(),
     claimedUntil: tstz(),
     createdAt: createdAt(),
   },
   (t) => [
     index().on(t.packageId),
     index('access_reviews_due').on(t.deadline).where(sql`${t.state} = 'active'`),
+    uniqueIndex('access_reviews_one_active').on(t.packageId).where(sql`${t.state} = 'active'`),
   ],
 );
 

@@ -53,13 +53,18 @@ export const extensionSchema = z.object({
 });
 export type ExtensionSettings = z.infer<typeof extensionSchema>;
 
-export const reviewSettingsSchema = z.object({
-  recurrenceDays: z.number().int().min(7).max(366),
-  durationDays: z.number().int().min(1).max(60).default(14),
-  reviewerMode: z.enum(['self', 'specific']),
-  reviewerIds: z.array(slackUserId).max(25).default([]),
-  defaultDecision: z.enum(['keep', 'remove', 'recommendation']).default('keep'),
-});
+export const reviewSettingsSchema = z
+  .object({
+    recurrenceDays: z.number().int().min(7).max(366),
+    durationDays: z.number().int().min(1).max(60).default(14),
+    reviewerMode: z.enum(['self', 'specific']),
+    reviewerIds: z.array(slackUserId).max(25).default([]),
+    defaultDecision: z.enum(['keep', 'remove', 'recommendation']).default('keep'),
+  })
+  .refine((s) => s.reviewerMode === 'self' || s.reviewerIds.length > 0, {
+    message: 'Name at least one reviewer.',
+    path: ['reviewerIds'],
+  });
 export type ReviewSettings = z.infer<typeof reviewSettingsSchema>;
 
 export const REQUESTOR_SCOPES = ['none', 'specific', 'all_members'] as const;

@@ -1,5 +1,5 @@
-import { deliverDue } from '../services/delivery.js';
 import type { EngineDeps } from '../services/context.js';
+import { deliverDue } from '../services/delivery.js';
 import { expireDueAssignments } from '../services/expiry.js';
 import type { Job } from './runner.js';
 

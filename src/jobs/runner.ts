@@ -17,7 +17,10 @@ export interface JobRunner {
  * Fires all jobs on one node-schedule tick. A tick that finds the previous one still running is
  * skipped rather than stacked; row locks and leases in the services share work across replicas.
  */
-export function startJobRunner(jobs: readonly Job[], options: { cron: string | null; log: Logger }): JobRunner {
+export function startJobRunner(
+  jobs: readonly Job[],
+  options: { cron: string | null; log: Logger },
+): JobRunner {
   let running: Promise<void> | null = null;
   let stopped = false;
 

@@ -43,7 +43,10 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     const pkg = await insertPackage(t.database.db);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
-    const reminders = await t.database.db.select().from(expiryReminders).where(eq(expiryReminders.assignmentId, assignmentId));
+    const reminders = await t.database.db
+      .select()
+      .from(expiryReminders)
+      .where(eq(expiryReminders.assignmentId, assignmentId));
     expect(reminders.map((r) => r.offsetHours).sort()).toEqual([24, 336]);
 
     const report = await deliverFulfilments(t.deps, fulfilmentIds);
@@ -81,7 +84,9 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     expect(await assignmentState(assignmentId)).toBe('delivered');
     const [f] = await t.database.db.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentIds[0]!));
     expect(f).toMatchObject({ state: 'delivered', attempts: 3 });
-    const kinds = (await t.database.db.select().from(outbox).where(eq(outbox.recipient, user))).map((d) => d.kind);
+    const kinds = (await t.database.db.select().from(outbox).where(eq(outbox.recipient, user))).map(
+      (d) => d.kind,
+    );
     expect(kinds).toEqual(['delivery_failed', 'access_delivered']);
   });
 
@@ -89,7 +94,11 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     const pkg = await insertPackage(t.database.db);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
-    t.connector.failNext(1, { retryable: false, message: 'channel is private', match: (x) => x.userId === user });
+    t.connector.failNext(1, {
+      retryable: false,
+      message: 'channel is private',
+      match: (x) => x.userId === user,
+    });
 
     expect((await deliverFulfilments(t.deps, fulfilmentIds)).abandoned).toBe(1);
     expect(await assignmentState(assignmentId)).toBe('delivery_failed');
@@ -123,7 +132,9 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     expect(report1.skipped).toBe(1);
     expect(t.connector.has(first.resource.externalId, user)).toBe(true);
 
-    const end2 = await inTransaction(t.deps, (tx, now) => endAssignments(tx, now, SYSTEM, [a2.assignmentId], 'expired'));
+    const end2 = await inTransaction(t.deps, (tx, now) =>
+      endAssignments(tx, now, SYSTEM, [a2.assignmentId], 'expired'),
+    );
     await deliverFulfilments(t.deps, end2.fulfilmentIds);
     expect(t.connector.has(first.resource.externalId, user)).toBe(false);
     expect(await assignmentState(a1.assignmentId)).toBe('removed');
@@ -141,22 +152,33 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     const pkg = await insertPackage(t.database.db);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
-    const ended = await inTransaction(t.deps, (tx, now) => endAssignments(tx, now, SYSTEM, [assignmentId], 'removed_by_user'));
+    const ended = await inTransaction(t.deps, (tx, now) =>
+      endAssignments(tx, now, SYSTEM, [assignmentId], 'removed_by_user'),
+    );
     expect(ended.fulfilmentIds).toEqual([]);
     expect((await deliverFulfilments(t.deps, fulfilmentIds)).claimed).toBe(0);
     const [f] = await t.database.db.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentIds[0]!));
     expect(f!.state).toBe('canceled');
     expect(t.connector.calls.filter((c) => c.userId === user)).toEqual([]);
     // Its unsent reminders went with it.
-    expect(await t.database.db.select().from(expiryReminders).where(eq(expiryReminders.assignmentId, assignmentId))).toEqual([]);
+    expect(
+      await t.database.db
+        .select()
+        .from(expiryReminders)
+        .where(eq(expiryReminders.assignmentId, assignmentId)),
+    ).toEqual([]);
   });
 
   it('ending an already ended assignment does nothing', async () => {
     const pkg = await insertPackage(t.database.db);
     const user = await insertUser(t.database.db);
     const { assignmentId } = await assign(pkg, user);
-    await inTransaction(t.deps, (tx, now) => endAssignments(tx, now, SYSTEM, [assignmentId], 'removed_by_admin'));
-    const again = await inTransaction(t.deps, (tx, now) => endAssignments(tx, now, SYSTEM, [assignmentId], 'expired'));
+    await inTransaction(t.deps, (tx, now) =>
+      endAssignments(tx, now, SYSTEM, [assignmentId], 'removed_by_admin'),
+    );
+    const again = await inTransaction(t.deps, (tx, now) =>
+      endAssignments(tx, now, SYSTEM, [assignmentId], 'expired'),
+    );
     expect(again.ended).toEqual([]);
     expect(await assignmentState(assignmentId)).toBe('removed');
   });

@@ -17,7 +17,10 @@ describe(`start-up (${databaseLabel})`, () => {
     try {
       await migrate(database);
       await migrate(database);
-      const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from catalogs where name = 'General'`);
+      const rows = await queryRows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from catalogs where name = 'General'`,
+      );
       expect(Number(rows[0]!.n)).toBe(1);
     } finally {
       await database.close();
@@ -26,11 +29,16 @@ describe(`start-up (${databaseLabel})`, () => {
 
   it.runIf(onPostgres)('three instances starting at once on an empty database all come up', async () => {
     const empty = await createEmptyPostgresDatabase();
-    const instances = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: empty.url, poolSize: 2 })));
+    const instances = await Promise.all(
+      [1, 2, 3].map(() => openDatabase({ databaseUrl: empty.url, poolSize: 2 })),
+    );
     try {
       await Promise.all(instances.map((instance) => migrate(instance)));
       for (const instance of instances) {
-        const rows = await queryRows<{ n: number }>(instance.db, sql`select count(*)::int as n from catalogs where name = 'General'`);
+        const rows = await queryRows<{ n: number }>(
+          instance.db,
+          sql`select count(*)::int as n from catalogs where name = 'General'`,
+        );
         expect(Number(rows[0]!.n)).toBe(1);
       }
       const applied = await queryRows<{ n: number }>(
@@ -68,7 +76,11 @@ describe(`start-up (${databaseLabel})`, () => {
   });
 
   it('malformed configuration: one line per problem, exit 1, no stack trace', async () => {
-    const { code, stderr } = await runMain({ PORT: 'not-a-port', ADMIN_USER_IDS: 'alice', DATABASE_URL: 'mysql://x' });
+    const { code, stderr } = await runMain({
+      PORT: 'not-a-port',
+      ADMIN_USER_IDS: 'alice',
+      DATABASE_URL: 'mysql://x',
+    });
     expect(code).toBe(1);
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(3);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
-import { TEMPLATE_DATABASE, testDatabasePrefix, withDatabase } from './postgres-url.js';
+import { runDatabasePrefix, templateDatabase, withDatabase } from './postgres-url.js';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseLabel = onPostgres ? 'PostgreSQL' : 'PGlite';
@@ -18,10 +18,10 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     await migrate(database);
     return database;
   }
-  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.unsafe(`create database ${name} template ${templateDatabase()}`);
   } finally {
     await admin.end();
   }
@@ -47,7 +47,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
 export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `${testDatabasePrefix}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { policySettingsSchema, type Requestor, requestEligibility } from '../../src/domain/policy.js';
 
-const member: Requestor = { userId: 'U0REQ1', kind: 'member', isExternal: false, deactivated: false, usergroupIds: [] };
+const member: Requestor = {
+  userId: 'U0REQ1',
+  kind: 'member',
+  isExternal: false,
+  deactivated: false,
+  usergroupIds: [],
+};
 
 describe('policy defaults and eligibility', () => {
   it('defaults as ARCHITECTURE.md says', () => {
@@ -18,7 +24,11 @@ describe('policy defaults and eligibility', () => {
   });
 
   it('lets specific users and members of listed groups request', () => {
-    const p = policySettingsSchema.parse({ requestorScope: 'specific', requestorUserIds: ['U0REQ1'], requestorUsergroupIds: ['S0MKT'] });
+    const p = policySettingsSchema.parse({
+      requestorScope: 'specific',
+      requestorUserIds: ['U0REQ1'],
+      requestorUsergroupIds: ['S0MKT'],
+    });
     expect(requestEligibility(p, member)).toBe('eligible');
     expect(requestEligibility(p, { ...member, userId: 'U0OTHER' })).toBe('not_in_scope');
     expect(requestEligibility(p, { ...member, userId: 'U0OTHER', usergroupIds: ['S0MKT'] })).toBe('eligible');
@@ -34,15 +44,26 @@ describe('policy defaults and eligibility', () => {
   });
 
   it('admin-only and disabled policies take no requests', () => {
-    expect(requestEligibility(policySettingsSchema.parse({ requestorScope: 'none' }), member)).toBe('admin_only');
+    expect(requestEligibility(policySettingsSchema.parse({ requestorScope: 'none' }), member)).toBe(
+      'admin_only',
+    );
     const disabled = policySettingsSchema.parse({ requestorScope: 'all_members', requestsEnabled: false });
     expect(requestEligibility(disabled, member)).toBe('requests_disabled');
   });
 
   it('refuses a bad question, a bad pattern and a fourth stage', () => {
-    expect(policySettingsSchema.safeParse({ questions: [{ id: 'q1', text: 'Pick', kind: 'choice', choices: ['a'] }] }).success).toBe(false);
-    expect(policySettingsSchema.safeParse({ questions: [{ id: 'q1', text: 'Code', kind: 'text', regex: '([' }] }).success).toBe(false);
+    expect(
+      policySettingsSchema.safeParse({
+        questions: [{ id: 'q1', text: 'Pick', kind: 'choice', choices: ['a'] }],
+      }).success,
+    ).toBe(false);
+    expect(
+      policySettingsSchema.safeParse({ questions: [{ id: 'q1', text: 'Code', kind: 'text', regex: '([' }] })
+        .success,
+    ).toBe(false);
     const stage = { approverUserIds: ['U0APP1'] };
-    expect(policySettingsSchema.safeParse({ approvalStages: [stage, stage, stage, stage] }).success).toBe(false);
+    expect(policySettingsSchema.safeParse({ approvalStages: [stage, stage, stage, stage] }).success).toBe(
+      false,
+    );
   });
 });

@@ -60,7 +60,8 @@ describe('request state table', () => {
 
   it('formats and parses typeable request ids', () => {
     expect(formatRequestId(1042)).toBe('R-1042');
-    for (const text of ['R-1042', 'r-1042', 'r1042', '1042', ' R-1042 ']) expect(parseRequestId(text)).toBe(1042);
+    for (const text of ['R-1042', 'r-1042', 'r1042', '1042', ' R-1042 '])
+      expect(parseRequestId(text)).toBe(1042);
     for (const text of ['', 'R-', 'X-1042', 'R-10x', '<!channel>']) expect(parseRequestId(text)).toBeNull();
   });
 });

@@ -1,0 +1,263 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { accessPackages, catalogs, packageResourceRoles, type Resource, resources } from '../db/schema.js';
+import { GatehouseError } from '../domain/errors.js';
+import { audit } from './audit.js';
+import { requirePermission } from './authz.js';
+import type { Actor, EngineDeps } from './context.js';
+import { idSchema, loadCatalog, loadResource, refuseOnUniqueViolation } from './loaders.js';
+import { inTransaction } from './tx.js';
+import { parseInput } from './validate.js';
+
+const resourceNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'give the resource a name')
+  .max(80, 'keep the name to 80 characters or fewer');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => URL.canParse(value), 'must be a full address like https://example.com/hook')
+  .refine((value) => {
+    if (!URL.canParse(value)) return true;
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  }, 'must start with https:// (plain http is only allowed for 127.0.0.1 and localhost)');
+
+const webhookRoleSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, 'role names are letters, digits, space, _ . - (up to 40)');
+
+/** A Slack user group or channel as the admin picked it; also how a package adds one not yet registered. */
+export const slackResourceSpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('slack_usergroup'),
+    externalId: z
+      .string()
+      .trim()
+      .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id like S0123ABCD'),
+    name: resourceNameSchema,
+  }),
+  z.object({
+    kind: z.literal('slack_channel'),
+    externalId: z
+      .string()
+      .trim()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABCD'),
+    name: resourceNameSchema,
+  }),
+]);
+export type SlackResourceSpec = z.infer<typeof slackResourceSpecSchema>;
+
+const webhookSpecSchema = z.object({
+  kind: z.literal('webhook'),
+  externalId: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/,
+      'must be a short slug like crm-app (lowercase letters, digits, - and _)',
+    ),
+  name: resourceNameSchema,
+  webhookUrl: webhookUrlSchema,
+  webhookSecret: z.string().min(16, 'the secret must be at least 16 characters').max(256),
+  roles: z
+    .array(webhookRoleSchema)
+    .min(1, 'declare at least one role')
+    .max(20)
+    .refine((roles) => new Set(roles).size === roles.length, 'each role name once'),
+});
+
+const resourceSpecSchema = z.union([slackResourceSpecSchema, webhookSpecSchema]);
+export type ResourceSpec = z.infer<typeof resourceSpecSchema>;
+
+const registerResourceInput = z.intersection(z.object({ catalogId: idSchema }), resourceSpecSchema);
+const resourceIdInput = z.object({ resourceId: idSchema });
+const listResourcesInput = z.object({ catalogId: idSchema });
+const managedExclusivelyInput = z.object({ resourceId: idSchema, managedExclusively: z.boolean() });
+
+/** A resource as shown to people: never its webhook secret. */
+export type ResourceView = Omit<Resource, 'webhookSecret'>;
+
+export function toResourceView(resource: Resource): ResourceView {
+  const { webhookSecret: _secret, ...view } = resource;
+  return view;
+}
+
+const KIND_WORDS: Record<Resource['kind'], string> = {
+  slack_usergroup: 'user group',
+  slack_channel: 'channel',
+  webhook: 'webhook',
+};
+
+function alreadyRegistered(spec: { kind: Resource['kind']; name: string }, catalogName: string | null) {
+  return new GatehouseError(
+    'resource.already_registered',
+    catalogName
+      ? `The ${KIND_WORDS[spec.kind]} ${spec.name} is already registered in the ${catalogName} catalog.`
+      : `The ${KIND_WORDS[spec.kind]} ${spec.name} is already registered.`,
+    { catalogName },
+  );
+}
+
+/** Registers a user group, channel or webhook in a catalog (catalog owners and admins). */
+export async function registerResource(
+  deps: EngineDeps,
+  actor: Actor,
+  input: unknown,
+): Promise<ResourceView> {
+  const spec = parseInput(registerResourceInput, input);
+  const { catalogId } = spec;
+  return refuseOnUniqueViolation(
+    'resources_kind_external_key',
+    () => alreadyRegistered(spec, null),
+    () =>
+      inTransaction(deps, async (tx, now) => {
+        await loadCatalog(tx, catalogId);
+        await requirePermission(tx, deps, actor, catalogId, 'catalog.manage');
+        return toResourceView(await insertResource(tx, now, actor, catalogId, spec));
+      }),
+  );
+}
+
+/**
+ * Registers a resource in the caller's transaction, refusing one already registered (naming
+ * its catalog). The caller has checked the actor's permission.
+ */
+export async function insertResource(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  catalogId: number,
+  spec: ResourceSpec,
+): Promise<Resource> {
+  const existing = await findRegistered(tx, spec.kind, spec.externalId);
+  if (existing)
+    throw alreadyRegistered({ kind: spec.kind, name: existing.resource.name }, existing.catalogName);
+  const [resource] = await tx
+    .insert(resources)
+    .values({
+      catalogId,
+      kind: spec.kind,
+      externalId: spec.externalId,
+      name: spec.name,
+      roles: spec.kind === 'webhook' ? spec.roles : ['member'],
+      webhookUrl: spec.kind === 'webhook' ? spec.webhookUrl : null,
+      webhookSecret: spec.kind === 'webhook' ? spec.webhookSecret : null,
+      createdBy: actor.userId,
+      createdAt: now,
+    })
+    .returning();
+  await audit(tx, now, actor, {
+    action: 'resource.registered',
+    catalogId,
+    resourceId: resource!.id,
+    data: {
+      kind: resource!.kind,
+      externalId: resource!.externalId,
+      name: resource!.name,
+      roles: resource!.roles,
+      ...(resource!.webhookUrl ? { webhookUrl: resource!.webhookUrl } : {}),
+    },
+  });
+  return resource!;
+}
+
+/** The live registration of a Slack object or webhook slug, with the name of its catalog. */
+export async function findRegistered(
+  tx: Db,
+  kind: Resource['kind'],
+  externalId: string,
+): Promise<{ resource: Resource; catalogName: string } | null> {
+  const [row] = await tx
+    .select({ resource: resources, catalogName: catalogs.name })
+    .from(resources)
+    .innerJoin(catalogs, eq(catalogs.id, resources.catalogId))
+    .where(and(eq(resources.kind, kind), eq(resources.externalId, externalId), isNull(resources.removedAt)));
+  return row ?? null;
+}
+
+/** The resources of a catalog that are not removed, by name. */
+export async function listResources(deps: EngineDeps, actor: Actor, input: unknown): Promise<ResourceView[]> {
+  const { catalogId } = parseInput(listResourcesInput, input);
+  return inTransaction(deps, async (tx) => {
+    await loadCatalog(tx, catalogId);
+    await requirePermission(tx, deps, actor, catalogId, 'catalog.read');
+    const rows = await tx
+      .select()
+      .from(resources)
+      .where(and(eq(resources.catalogId, catalogId), isNull(resources.removedAt)))
+      .orderBy(asc(resources.name), asc(resources.id));
+    return rows.map(toResourceView);
+  });
+}
+
+/** Removes a resource from its catalog; refused while a package still grants a role on it. */
+export async function removeResource(deps: EngineDeps, actor: Actor, input: unknown): Promise<ResourceView> {
+  const { resourceId } = parseInput(resourceIdInput, input);
+  return inTransaction(deps, async (tx, now) => {
+    const resource = await loadResource(tx, resourceId);
+    await requirePermission(tx, deps, actor, resource.catalogId, 'catalog.manage');
+    const users = await tx
+      .selectDistinct({ name: accessPackages.name })
+      .from(packageResourceRoles)
+      .innerJoin(accessPackages, eq(accessPackages.id, packageResourceRoles.packageId))
+      .where(and(eq(packageResourceRoles.resourceId, resourceId), isNull(accessPackages.deletedAt)))
+      .orderBy(asc(accessPackages.name));
+    if (users.length > 0) {
+      const names = users.map((p) => p.name);
+      throw new GatehouseError(
+        'resource.in_use',
+        `${resource.name} is still used by ${names.join(', ')}. Remove it from ${names.length === 1 ? 'that package' : 'those packages'} first.`,
+        { packages: names },
+      );
+    }
+    const [removed] = await tx
+      .update(resources)
+      .set({ removedAt: now })
+      .where(eq(resources.id, resourceId))
+      .returning();
+    await audit(tx, now, actor, {
+      action: 'resource.removed',
+      catalogId: resource.catalogId,
+      resourceId,
+      data: { kind: resource.kind, externalId: resource.externalId, name: resource.name },
+    });
+    return toResourceView(removed!);
+  });
+}
+
+/**
+ * Exclusive management: reconciliation then removes members Gatehouse did not add. Off by
+ * default, because turning it on removes people who were added by hand.
+ */
+export async function setResourceManagedExclusively(
+  deps: EngineDeps,
+  actor: Actor,
+  input: unknown,
+): Promise<ResourceView> {
+  const { resourceId, managedExclusively } = parseInput(managedExclusivelyInput, input);
+  return inTransaction(deps, async (tx, now) => {
+    const resource = await loadResource(tx, resourceId);
+    await requirePermission(tx, deps, actor, resource.catalogId, 'catalog.manage');
+    if (resource.managedExclusively === managedExclusively) return toResourceView(resource);
+    const [updated] = await tx
+      .update(resources)
+      .set({ managedExclusively })
+      .where(eq(resources.id, resourceId))
+      .returning();
+    await audit(tx, now, actor, {
+      action: 'resource.edited',
+      catalogId: resource.catalogId,
+      resourceId,
+      data: { from: { managedExclusively: resource.managedExclusively }, to: { managedExclusively } },
+    });
+    return toResourceView(updated!);
+  });
+}

@@ -1,0 +1,73 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Slack's replay window; unlike Bolt, a timestamp too far in the future is refused as well. */
+export const SIGNATURE_WINDOW_SECONDS = 300;
+
+export type SignatureFailure =
+  | 'missing_secret'
+  | 'missing_headers'
+  | 'malformed_timestamp'
+  | 'timestamp_out_of_window'
+  | 'malformed_signature'
+  | 'signature_mismatch';
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: SignatureFailure; message: string };
+
+export interface SignatureInput {
+  signingSecret: string;
+  /** X-Slack-Request-Timestamp as received. */
+  timestampHeader: string | string[] | null | undefined;
+  /** X-Slack-Signature as received. */
+  signatureHeader: string | string[] | null | undefined;
+  /** The body exactly as it came off the wire: parsing and re-serialising changes the bytes. */
+  rawBody: string | Buffer;
+  /** From the injected wall clock, never the domain clock. */
+  nowSeconds: number;
+  windowSeconds?: number;
+}
+
+export function expectedSlackSignature(secret: string, timestamp: string, rawBody: string | Buffer): string {
+  const hmac = createHmac('sha256', secret);
+  hmac.update(`v0:${timestamp}:`);
+  hmac.update(rawBody);
+  return `v0=${hmac.digest('hex')}`;
+}
+
+export function verifySlackSignature(input: SignatureInput): SignatureCheck {
+  if (!input.signingSecret) return refuse('missing_secret', 'No signing secret is configured.');
+  const timestamp = singleHeader(input.timestampHeader);
+  const signature = singleHeader(input.signatureHeader);
+  if (timestamp === undefined || signature === undefined) {
+    return refuse('missing_headers', 'X-Slack-Request-Timestamp or X-Slack-Signature is missing.');
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    return refuse('malformed_timestamp', 'X-Slack-Request-Timestamp is not a number of seconds.');
+  }
+  const window = input.windowSeconds ?? SIGNATURE_WINDOW_SECONDS;
+  const skew = Math.abs(Math.floor(input.nowSeconds) - Number(timestamp));
+  if (skew > window) {
+    return refuse(
+      'timestamp_out_of_window',
+      `X-Slack-Request-Timestamp is ${skew} s from now; at most ${window} s are allowed.`,
+    );
+  }
+  if (!/^v0=[0-9a-f]{64}$/.test(signature)) {
+    return refuse('malformed_signature', 'X-Slack-Signature is not a v0 HMAC-SHA256 signature.');
+  }
+  const expected = Buffer.from(expectedSlackSignature(input.signingSecret, timestamp, input.rawBody));
+  const given = Buffer.from(signature);
+  // The format check above makes both the same length, which timingSafeEqual requires.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return refuse('signature_mismatch', 'X-Slack-Signature does not match the body.');
+  }
+  return { ok: true };
+}
+
+function singleHeader(value: string | string[] | null | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === null || first === undefined || first === '' ? undefined : first;
+}
+
+function refuse(reason: SignatureFailure, message: string): SignatureCheck {
+  return { ok: false, reason, message };
+}
