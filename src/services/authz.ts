@@ -55,3 +55,14 @@ export function requireGlobalAdmin(deps: EngineDeps, actor: Actor, what: string)
     throw new GatehouseError('auth.forbidden', `Only a Gatehouse admin can ${what}.`);
   }
 }
+
+/** Whether someone is an admin or holds any catalog role: decides whether help shows admin commands. */
+export async function holdsAnyRole(deps: EngineDeps, userId: string): Promise<boolean> {
+  if (isGlobalAdmin(deps, { userId })) return true;
+  const rows = await deps.database.db
+    .select({ userId: catalogRoleHolders.userId })
+    .from(catalogRoleHolders)
+    .where(eq(catalogRoleHolders.userId, userId))
+    .limit(1);
+  return rows.length > 0;
+}

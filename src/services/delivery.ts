@@ -243,7 +243,12 @@ async function auditRevoke(tx: Db, now: Date, f: ClaimedFulfilment, outcome: Out
 }
 
 /** Moves the assignment and its request to what their grants now say, with audit rows and DMs. */
-async function settleAssignment(tx: Db, now: Date, assignmentId: number, outcome: Outcome) {
+export async function settleAssignment(
+  tx: Db,
+  now: Date,
+  assignmentId: number,
+  outcome: Outcome = { state: 'delivered' },
+): Promise<void> {
   const [row] = await queryRows<{
     state: AssignmentState;
     user_id: string;

@@ -4,6 +4,7 @@ import { assignments, expiryReminders, fulfilments, packageResourceRoles } from 
 import { GatehouseError } from '../domain/errors.js';
 import { reminderTimes } from '../domain/expiry.js';
 import { formatRequestId } from '../domain/states.js';
+import { tellStageApprovers } from './approval-stages.js';
 import { audit } from './audit.js';
 import type { Actor } from './context.js';
 import { notify } from './notify.js';
@@ -266,43 +267,60 @@ async function endAssignmentsSelected(
         state: newState,
       });
   }
+  // An extension still waiting for approval has nothing left to extend.
+  await cancelOpenRequests(
+    tx,
+    now,
+    actor,
+    { assignmentIds: ended.map((e) => e.id) },
+    reason === 'expired'
+      ? 'the access it would extend has expired'
+      : 'the access it would extend was removed',
+  );
   return { ended, fulfilmentIds };
 }
 
-/** Cancels open requests (submitted, pending approval, approved, scheduled), telling each requestor. */
+/**
+ * Cancels open requests (submitted, pending approval, approved, scheduled) of a package, of a
+ * user, or for given assignments (extensions of access that just ended), telling each requestor
+ * and the approvers of a pending stage, whose cards would otherwise stay open.
+ */
 export async function cancelOpenRequests(
   tx: Db,
   now: Date,
   actor: Actor,
-  where: { packageId?: number; userId?: string },
+  where: { packageId?: number; userId?: string; assignmentIds?: readonly number[] },
   note: string,
 ): Promise<number[]> {
-  if (where.packageId === undefined && where.userId === undefined) return [];
+  if (where.packageId === undefined && where.userId === undefined && !where.assignmentIds?.length) return [];
   const rows = await queryRows<{
     id: number;
     user_id: string;
     package_id: number;
     package_name: string;
     state: string;
+    stage: number;
   }>(
     tx,
     sql`with target as (
-      select r.id, r.state as old_state from requests r
+      select r.id, r.state as old_state, r.stage as old_stage from requests r
        where r.state in ('submitted','pending_approval','approved','scheduled')
          ${where.packageId !== undefined ? sql`and r.package_id = ${where.packageId}` : sql``}
          ${where.userId !== undefined ? sql`and r.user_id = ${where.userId}` : sql``}
+         ${where.assignmentIds?.length ? sql`and r.assignment_id = any(${sqlIntArray(where.assignmentIds)})` : sql``}
        for update
     )
     update requests r set state = 'canceled', outcome_note = ${note}, closed_at = ${now}, updated_at = ${now}, stage = 0
       from target t where r.id = t.id
-    returning r.id, r.user_id, r.package_id, t.old_state as state,
+    returning r.id, r.user_id, r.package_id, t.old_state as state, t.old_stage as stage,
       (select name from access_packages p where p.id = r.package_id) as package_name`,
   );
   for (const r of rows) {
+    const request = { id: Number(r.id), packageId: Number(r.package_id), userId: r.user_id };
     await audit(tx, now, actor, {
       action: 'request.canceled',
-      packageId: Number(r.package_id),
-      requestId: Number(r.id),
+      packageId: request.packageId,
+      requestId: request.id,
       subjectUserId: r.user_id,
       data: { from: r.state, note },
     });
@@ -310,8 +328,19 @@ export async function cancelOpenRequests(
       kind: 'request_canceled',
       recipient: r.user_id,
       idempotencyKey: `request_canceled:${r.id}`,
-      data: { requestId: Number(r.id), packageId: Number(r.package_id), packageName: r.package_name, note },
+      data: {
+        requestId: request.id,
+        request: formatRequestId(request.id),
+        packageId: request.packageId,
+        packageName: r.package_name,
+        note,
+      },
     });
+    if (r.state === 'pending_approval') {
+      await tellStageApprovers(tx, now, 'request_canceled', request, r.package_name, Number(r.stage), null, {
+        note,
+      });
+    }
   }
   return rows.map((r) => Number(r.id));
 }

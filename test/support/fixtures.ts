@@ -154,16 +154,22 @@ export async function snapshotCounts(db: Db): Promise<Record<string, number>> {
     const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
     counts[table] = Number((rows[0] as { n: number }).n);
   }
-  // Also fingerprint updatable state so an UPDATE without an insert is caught.
+  // Also fingerprint updatable state, so an UPDATE without an insert is caught too.
   const fingerprint = (await db.execute(
-    sql.raw(`select
-      coalesce((select string_agg(id || ':' || state || ':' || coalesce(stage,0), ',' order by id) from requests), '') ||
-      coalesce((select string_agg(id || ':' || state || ':' || coalesce(ends_at::text,''), ',' order by id) from assignments), '') ||
-      coalesce((select string_agg(id || ':' || name || ':' || hidden, ',' order by id) from access_packages), '') ||
-      coalesce((select string_agg(id || ':' || version, ',' order by id) from policies), '') as f`),
+    sql.raw(`select md5(
+      coalesce((select string_agg(id || ':' || state || ':' || stage || ':' || coalesce(outcome_note,''), ',' order by id) from requests), '') || '|' ||
+      coalesce((select string_agg(id || ':' || state || ':' || coalesce(ends_at::text,'') || ':' || extension_count, ',' order by id) from assignments), '') || '|' ||
+      coalesce((select string_agg(id || ':' || name || ':' || hidden || ':' || coalesce(deleted_at::text,''), ',' order by id) from access_packages), '') || '|' ||
+      coalesce((select string_agg(id || ':' || name || ':' || coalesce(deleted_at::text,''), ',' order by id) from catalogs), '') || '|' ||
+      coalesce((select string_agg(id || ':' || coalesce(removed_at::text,''), ',' order by id) from resources), '') || '|' ||
+      coalesce((select string_agg(id || ':' || version || ':' || coalesce(deleted_at::text,''), ',' order by id) from policies), '') || '|' ||
+      coalesce((select string_agg(id || ':' || state || ':' || attempts, ',' order by id) from fulfilments), '') || '|' ||
+      coalesce((select string_agg(id || ':' || state, ',' order by id) from access_reviews), '') || '|' ||
+      coalesce((select string_agg(review_id || ':' || assignment_id || ':' || coalesce(decision::text,''), ',' order by review_id, assignment_id) from review_decisions), '')
+    ) as f`),
   )) as unknown;
   const fRows = Array.isArray(fingerprint) ? fingerprint : (fingerprint as { rows: { f: string }[] }).rows;
-  counts.fingerprint_length = String((fRows[0] as { f: string }).f).length;
+  counts.fingerprint = Number.parseInt(String((fRows[0] as { f: string }).f).slice(0, 12), 16);
   return counts;
 }
 

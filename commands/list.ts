@@ -1,0 +1,18 @@
+import { requestablePackages } from '../src/services/catalog-queries.js';
+import { requestablePackagesView } from '../views/package-list.js';
+import type { AccessCommand } from './types.js';
+
+export const listCommand: AccessCommand = {
+  name: 'list',
+  usage: 'list',
+  summary: 'the access packages you can request, each with a Request button',
+  audience: 'everyone',
+  async run(call) {
+    const packages = await requestablePackages(
+      call.ctx.engine,
+      { userId: call.userId },
+      { userId: call.userId },
+    );
+    return requestablePackagesView(packages);
+  },
+};

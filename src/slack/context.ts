@@ -1,0 +1,28 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { EngineDeps } from '../services/context.js';
+
+/** What every command and listener gets: the engine's dependencies and a way to nudge the jobs. */
+export interface SlackContext {
+  engine: EngineDeps;
+  log: Logger;
+  /** Real time, for transport checks; domain time is engine.clock. */
+  wallClock: Clock;
+  /**
+   * Called after a change that queued deliveries or DMs: runs the delivery and outbox jobs now
+   * instead of at the next tick, without making the person wait for them.
+   */
+  afterChange(): void;
+}
+
+/** One slash-command call, parsed from Slack's payload. */
+export interface CommandCall {
+  ctx: SlackContext;
+  client: WebClient;
+  userId: string;
+  /** The words after the sub-command. */
+  args: string;
+  triggerId: string;
+  channelId: string;
+}

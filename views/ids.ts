@@ -1,0 +1,26 @@
+/**
+ * Every callback_id, action_id and block_id the app uses, defined once. Views put them in the
+ * JSON; listeners register on them. Input block_ids are the fields' stable snake_case names.
+ */
+export const ACTION = {
+  requestPackage: 'request_package',
+  approveRequest: 'approve_request',
+  denyRequest: 'deny_request',
+  cancelRequest: 'cancel_request',
+  extendAssignment: 'extend_assignment',
+  doneWithAssignment: 'done_with_assignment',
+  retryDelivery: 'retry_delivery',
+  reviewKeep: 'review_keep',
+  reviewRemove: 'review_remove',
+  openWizard: 'open_package_wizard',
+  showPackageRequests: 'show_package_requests',
+  showPackageAssignments: 'show_package_assignments',
+  homePage: 'home_page',
+} as const;
+
+export const CALLBACK = {
+  requestAccess: 'request_access',
+  decisionReason: 'decision_reason',
+  reviewReason: 'review_reason',
+  packageWizard: 'package_wizard',
+} as const;
