@@ -1,4 +1,4 @@
-import { requestablePackages } from '../src/services/catalog-queries.js';
+import { requestablePackages } from '../src/services/catalog/catalog-queries.js';
 import { requestablePackagesView } from '../views/package-list.js';
 import type { AccessCommand } from './types.js';
 

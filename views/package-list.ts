@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { RequestablePackage } from '../src/services/catalog-queries.js';
+import type { RequestablePackage } from '../src/services/catalog/catalog-queries.js';
 import { button, context, header, section } from './blocks.js';
 import { ACTION } from './ids.js';
 import { truncate, userText } from './mrkdwn.js';

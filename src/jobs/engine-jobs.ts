@@ -1,6 +1,6 @@
 import type { EngineDeps } from '../services/context.js';
-import { deliverDue } from '../services/delivery.js';
-import { expireDueAssignments } from '../services/expiry.js';
+import { deliverDue } from '../services/lifecycle/delivery.js';
+import { expireDueAssignments } from '../services/lifecycle/expiry.js';
 import type { Job } from './runner.js';
 
 /** The engine's scheduled work, in the order one tick runs it: end what is due, then deliver. */

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { getUser, upsertUser } from '../services/users.js';
+import { getUser, upsertUser } from '../services/catalog/users.js';
 import type { SlackContext } from './context.js';
 
 /** The parts of a Slack user object Gatehouse keeps (users.info, user_change). */
@@ -36,13 +36,23 @@ const STALE_AFTER_MS = 24 * 3_600_000;
 export async function ensureUser(ctx: SlackContext, client: WebClient, userId: string): Promise<void> {
   const known = await getUser(ctx.engine, { userId }, { id: userId });
   const fresh =
-    known && known.name !== known.id && ctx.wallClock.now().getTime() - known.updatedAt.getTime() < STALE_AFTER_MS;
+    known &&
+    known.name !== known.id &&
+    ctx.wallClock.now().getTime() - known.updatedAt.getTime() < STALE_AFTER_MS;
   if (fresh) return;
   try {
     const result = await client.users.info({ user: userId });
-    if (result.user?.id) await upsertUser(ctx.engine, { userId: 'system' }, directoryRecord(result.user as SlackUserObject & { id: string }));
+    if (result.user?.id)
+      await upsertUser(
+        ctx.engine,
+        { userId: 'system' },
+        directoryRecord(result.user as SlackUserObject & { id: string }),
+      );
   } catch (error) {
     // Without Slack's answer the engine treats an unknown user as a guest: safe, and said in the log.
-    ctx.log.warn({ userId, err: error instanceof Error ? error.message : String(error) }, 'users.info failed');
+    ctx.log.warn(
+      { userId, err: error instanceof Error ? error.message : String(error) },
+      'users.info failed',
+    );
   }
 }

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { DmSendError, type DmTransport, type RenderedMessage } from '../services/outbox.js';
+import { DmSendError, type DmTransport, type RenderedMessage } from '../services/lifecycle/outbox.js';
 import { classifySlackError } from './web-api-errors.js';
 
 /** DMs through Slack: conversations.open (once per person; the outbox caches it), chat.postMessage. */

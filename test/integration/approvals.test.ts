@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalDecisions, policies, requestApprovers, usergroupMembers } from '../../src/db/schema.js';
 import { isGatehouseError } from '../../src/domain/errors.js';
-import { decideRequest, submitRequest } from '../../src/services/requests.js';
+import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
 import { auditActions, insertUser, slackId, snapshotCounts } from '../support/fixtures.js';

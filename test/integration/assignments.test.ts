@@ -6,8 +6,8 @@ import {
   extendAssignment,
   removeAssignment,
   removeMyAssignment,
-} from '../../src/services/assignments.js';
-import { decideRequest, submitRequest } from '../../src/services/requests.js';
+} from '../../src/services/requests/assignments.js';
+import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { auditActions, insertPackage, insertUser, outboxFor, snapshotCounts } from '../support/fixtures.js';

@@ -8,11 +8,11 @@ import {
   listPackages,
   type RequestablePackage,
   requestablePackages,
-} from '../../src/services/catalog-queries.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalogs.js';
-import { createPackage, deletePackage, editPackage } from '../../src/services/packages.js';
-import { createPolicy, deletePolicy, setIncompatiblePackages } from '../../src/services/policies.js';
-import { setUsergroupMembers, upsertUser } from '../../src/services/users.js';
+} from '../../src/services/catalog/catalog-queries.js';
+import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
+import { createPackage, deletePackage, editPackage } from '../../src/services/catalog/packages.js';
+import { createPolicy, deletePolicy, setIncompatiblePackages } from '../../src/services/catalog/policies.js';
+import { setUsergroupMembers, upsertUser } from '../../src/services/catalog/users.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertResource, slackId, uniqueSuffix } from '../support/fixtures.js';

@@ -9,7 +9,7 @@ import {
   listCatalogs,
   renameCatalog,
   revokeCatalogRole,
-} from '../../src/services/catalogs.js';
+} from '../../src/services/catalog/catalogs.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import {

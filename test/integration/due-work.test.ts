@@ -1,15 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expiryReminders, requestApprovers } from '../../src/db/schema.js';
-import { assignDirect } from '../../src/services/assignments.js';
 import {
   escalateStages,
   runDueWork,
   sendExpiryReminders,
   startScheduled,
   timeOutStages,
-} from '../../src/services/due-work.js';
-import { decideRequest, submitRequest } from '../../src/services/requests.js';
+} from '../../src/services/lifecycle/due-work.js';
+import { assignDirect } from '../../src/services/requests/assignments.js';
+import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { auditActions, insertUser } from '../support/fixtures.js';

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, users } from '../../src/db/schema.js';
-import { notify } from '../../src/services/notify.js';
 import {
   DmSendError,
   type DmTransport,
   dispatchOutbox,
   type RenderedMessage,
-} from '../../src/services/outbox.js';
+} from '../../src/services/lifecycle/outbox.js';
+import { notify } from '../../src/services/notify.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { databaseLabel } from '../support/db.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';

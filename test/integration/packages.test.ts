@@ -9,18 +9,18 @@ import {
   requests,
   resources,
 } from '../../src/db/schema.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalogs.js';
-import { deliverFulfilments } from '../../src/services/delivery.js';
-import { createAssignment } from '../../src/services/lifecycle.js';
+import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
 import {
   addResourceRole,
   createPackage,
   deletePackage,
   editPackage,
   removeResourceRole,
-} from '../../src/services/packages.js';
-import { setIncompatiblePackages } from '../../src/services/policies.js';
-import { registerResource } from '../../src/services/resources.js';
+} from '../../src/services/catalog/packages.js';
+import { setIncompatiblePackages } from '../../src/services/catalog/policies.js';
+import { registerResource } from '../../src/services/catalog/resources.js';
+import { deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
+import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';

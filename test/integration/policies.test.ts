@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageIncompatibilities, policies, requests } from '../../src/db/schema.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalogs.js';
-import { createAssignment } from '../../src/services/lifecycle.js';
-import { createPackage } from '../../src/services/packages.js';
+import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
+import { createPackage } from '../../src/services/catalog/packages.js';
 import {
   createPolicy,
   deletePolicy,
@@ -11,9 +10,10 @@ import {
   listPolicies,
   policySettingsOf,
   setIncompatiblePackages,
-} from '../../src/services/policies.js';
+} from '../../src/services/catalog/policies.js';
+import { setUsergroupMembers } from '../../src/services/catalog/users.js';
+import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
 import { inTransaction } from '../../src/services/tx.js';
-import { setUsergroupMembers } from '../../src/services/users.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertUser, slackId, uniqueSuffix } from '../support/fixtures.js';

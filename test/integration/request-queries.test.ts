@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogRoleHolders } from '../../src/db/schema.js';
-import { removeAssignment, removeMyAssignment } from '../../src/services/assignments.js';
-import { expireDueAssignments } from '../../src/services/expiry.js';
+import { expireDueAssignments } from '../../src/services/lifecycle/expiry.js';
+import { removeAssignment, removeMyAssignment } from '../../src/services/requests/assignments.js';
 import {
   auditTrail,
   getRequest,
@@ -11,8 +11,8 @@ import {
   packageRequests,
   requestHistory,
   requestsAwaiting,
-} from '../../src/services/request-queries.js';
-import { decideRequest, submitRequest } from '../../src/services/requests.js';
+} from '../../src/services/requests/request-queries.js';
+import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertUser } from '../support/fixtures.js';

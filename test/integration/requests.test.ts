@@ -8,8 +8,13 @@ import {
   policies,
   usergroupMembers,
 } from '../../src/db/schema.js';
-import { assignDirect } from '../../src/services/assignments.js';
-import { cancelRequest, decideRequest, recordRefusal, submitRequest } from '../../src/services/requests.js';
+import { assignDirect } from '../../src/services/requests/assignments.js';
+import {
+  cancelRequest,
+  decideRequest,
+  recordRefusal,
+  submitRequest,
+} from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import {

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessPackages, resources } from '../../src/db/schema.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalogs.js';
+import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
 import {
   listResources,
   registerResource,
   removeResource,
   setResourceManagedExclusively,
-} from '../../src/services/resources.js';
+} from '../../src/services/catalog/resources.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertPackage, slackId, uniqueSuffix } from '../support/fixtures.js';

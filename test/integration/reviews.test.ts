@@ -9,9 +9,9 @@ import {
 } from '../../src/db/schema.js';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
 import { SYSTEM } from '../../src/services/context.js';
-import { deliverFulfilments } from '../../src/services/delivery.js';
-import { createAssignment, endAssignments } from '../../src/services/lifecycle.js';
-import { reviewDetails, reviewsAwaiting } from '../../src/services/review-queries.js';
+import { deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
+import { createAssignment, endAssignments } from '../../src/services/lifecycle/lifecycle.js';
+import { reviewDetails, reviewsAwaiting } from '../../src/services/reviews/review-queries.js';
 import {
   applyDueReviews,
   cancelReview,
@@ -19,7 +19,7 @@ import {
   remindReviewers,
   startRecurringReviews,
   startReview,
-} from '../../src/services/reviews.js';
+} from '../../src/services/reviews/reviews.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';

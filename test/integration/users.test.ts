@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usergroupMembers, users } from '../../src/db/schema.js';
-import { getUser, setUsergroupMembers, upsertUser } from '../../src/services/users.js';
+import { getUser, setUsergroupMembers, upsertUser } from '../../src/services/catalog/users.js';
 import { databaseLabel } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
 import { slackId } from '../support/fixtures.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -9,16 +9,16 @@ import {
   packageIncompatibilities,
   policies,
   usergroupMembers,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { type PolicySettings, policySettingsSchema } from '../domain/policy.js';
-import { ACTIVE_ASSIGNMENT_STATES } from '../domain/states.js';
-import { audit } from './audit.js';
-import { requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { type PolicySettings, policySettingsSchema } from '../../domain/policy.js';
+import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { idSchema, loadPackage, loadPolicy } from './loaders.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const SETTINGS_KEYS = Object.keys(policySettingsSchema.shape) as (keyof PolicySettings)[];
 const prioritySchema = z.number().int().min(1).max(100);

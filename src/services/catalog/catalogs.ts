@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   accessPackages,
   type Catalog,
@@ -8,12 +8,14 @@ import {
   catalogs,
   resources,
   users,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { CATALOG_ROLES, type CatalogRole, describeRole } from '../domain/roles.js';
-import { audit } from './audit.js';
-import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { CATALOG_ROLES, type CatalogRole, describeRole } from '../../domain/roles.js';
+import { audit } from '../audit.js';
+import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import {
   displayNameSchema,
   GENERAL_CATALOG,
@@ -23,8 +25,6 @@ import {
   refuseOnUniqueViolation,
   slackUserIdSchema,
 } from './loaders.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const descriptionSchema = z.string().trim().max(1000, 'keep the description to 1000 characters or fewer');
 

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../db/client.js';
-import { GatehouseError } from '../domain/errors.js';
-import type { ReviewDecision, ReviewDefault, ReviewerMode } from '../domain/review.js';
-import type { AssignmentState } from '../domain/states.js';
-import { requireGlobalAdmin, requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
-import { idSchema, slackUserIdSchema } from './loaders.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
+import { queryRows } from '../../db/client.js';
+import { GatehouseError } from '../../domain/errors.js';
+import type { ReviewDecision, ReviewDefault, ReviewerMode } from '../../domain/review.js';
+import type { AssignmentState } from '../../domain/states.js';
+import { requireGlobalAdmin, requirePermission } from '../authz.js';
+import { idSchema, slackUserIdSchema } from '../catalog/loaders.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 
 const awaitingInput = z.object({ reviewerId: slackUserIdSchema });
 const detailsInput = z.object({ reviewId: idSchema });

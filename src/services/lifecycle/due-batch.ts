@@ -1,8 +1,8 @@
 import { inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { accessPackages } from '../db/schema.js';
-import type { EngineDeps } from './context.js';
-import { inTransaction } from './tx.js';
+import type { Db } from '../../db/client.js';
+import { accessPackages } from '../../db/schema.js';
+import type { EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
 
 /** Batches of the due-work services: at most 500 rows, each batch its own short transaction. */
 

@@ -1,10 +1,10 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, queryRows } from '../db/client.js';
-import { accessPackages, accessReviews, policies, reviewDecisions } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import type { Notification } from '../domain/notifications.js';
-import { reviewSettingsSchema } from '../domain/policy.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { accessPackages, accessReviews, policies, reviewDecisions } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import type { Notification } from '../../domain/notifications.js';
+import { reviewSettingsSchema } from '../../domain/policy.js';
 import {
   type AppliedDecision,
   countOutcomes,
@@ -21,17 +21,17 @@ import {
   reminderDueAt,
   reviewDeadline,
   reviewRequests,
-} from '../domain/review.js';
-import { ACTIVE_ASSIGNMENT_STATES } from '../domain/states.js';
-import { audit } from './audit.js';
-import { requirePermission } from './authz.js';
-import { type Actor, type EngineDeps, SYSTEM } from './context.js';
-import { deliverFulfilments } from './delivery.js';
-import { endAssignments } from './lifecycle.js';
-import { idSchema, slackUserIdSchema } from './loaders.js';
-import { notify } from './notify.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
+} from '../../domain/review.js';
+import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { requirePermission } from '../authz.js';
+import { idSchema, slackUserIdSchema } from '../catalog/loaders.js';
+import { type Actor, type EngineDeps, SYSTEM } from '../context.js';
+import { deliverFulfilments } from '../lifecycle/delivery.js';
+import { endAssignments } from '../lifecycle/lifecycle.js';
+import { notify } from '../notify.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 
 /**
  * Access reviews (Entra's review of a package's assignments): started by an admin or by a policy's

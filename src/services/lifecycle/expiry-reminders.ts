@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { accessPackages, assignments, expiryReminders, requests } from '../db/schema.js';
-import { extensionRefusal } from '../domain/expiry.js';
-import type { Notification } from '../domain/notifications.js';
-import { ACTIVE_ASSIGNMENT_STATES } from '../domain/states.js';
-import type { EngineDeps } from './context.js';
+import { accessPackages, assignments, expiryReminders, requests } from '../../db/schema.js';
+import { extensionRefusal } from '../../domain/expiry.js';
+import type { Notification } from '../../domain/notifications.js';
+import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
+import type { EngineDeps } from '../context.js';
+import { notify } from '../notify.js';
+import { snapshotOf } from '../requests/request-support.js';
 import { inBatches } from './due-batch.js';
-import { notify } from './notify.js';
-import { snapshotOf } from './request-support.js';
 
 /**
  * Expiry reminders that are due, for assignments still active. After downtime several may be due

@@ -1,13 +1,20 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { requests } from '../db/schema.js';
-import { GatehouseError, isGatehouseError } from '../domain/errors.js';
-import { describeRequestState, formatRequestId, isOpenRequest, type RequestState } from '../domain/states.js';
+import { requests } from '../../db/schema.js';
+import { GatehouseError, isGatehouseError } from '../../domain/errors.js';
+import {
+  describeRequestState,
+  formatRequestId,
+  isOpenRequest,
+  type RequestState,
+} from '../../domain/states.js';
+import { audit } from '../audit.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { notify } from '../notify.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { openStage, planStages, tellStageApprovers } from './approval-stages.js';
 import { finishRequest, proceedApproved, type RequestResult } from './approved-requests.js';
-import { audit } from './audit.js';
-import type { Actor, EngineDeps } from './context.js';
-import { notify } from './notify.js';
 import {
   checkJustification,
   checkRequestAnswers,
@@ -29,8 +36,6 @@ import {
   transitionEvents,
   updateRequest,
 } from './request-support.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 export type { RequestResult } from './approved-requests.js';
 export { decideRequest } from './decisions.js';

@@ -1,14 +1,16 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { approvalDecisions, type Request, requestApprovers } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { describeRequestState, formatRequestId, type RequestState } from '../domain/states.js';
+import type { Db } from '../../db/client.js';
+import { approvalDecisions, type Request, requestApprovers } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { describeRequestState, formatRequestId, type RequestState } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { notify } from '../notify.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { openStage, stageApproverIds, tellStageApprovers } from './approval-stages.js';
 import { finishRequest, proceedApproved, type RequestResult } from './approved-requests.js';
-import { audit } from './audit.js';
-import type { Actor, EngineDeps } from './context.js';
-import { notify } from './notify.js';
 import {
   lockRequest,
   optionalText,
@@ -18,8 +20,6 @@ import {
   transitionEvents,
   updateRequest,
 } from './request-support.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const decideInput = z.object({
   requestId: requestIdSchema,

@@ -1,14 +1,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { type Assignment, assignments, type Request, requests } from '../db/schema.js';
-import { computeEndsAt } from '../domain/expiry.js';
-import type { PolicySettings } from '../domain/policy.js';
-import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../domain/states.js';
-import { audit } from './audit.js';
-import type { Actor, EngineDeps } from './context.js';
-import { DELIVERY_LEASE_MS, type DeliveryReport, deliverFulfilments, settleAssignment } from './delivery.js';
-import { createAssignment, scheduleReminders } from './lifecycle.js';
-import { notify } from './notify.js';
+import type { Db } from '../../db/client.js';
+import { type Assignment, assignments, type Request, requests } from '../../db/schema.js';
+import { computeEndsAt } from '../../domain/expiry.js';
+import type { PolicySettings } from '../../domain/policy.js';
+import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import type { Actor, EngineDeps } from '../context.js';
+import {
+  DELIVERY_LEASE_MS,
+  type DeliveryReport,
+  deliverFulfilments,
+  settleAssignment,
+} from '../lifecycle/delivery.js';
+import { createAssignment, scheduleReminders } from '../lifecycle/lifecycle.js';
+import { notify } from '../notify.js';
 import { transitionEvents, updateRequest } from './request-support.js';
 
 /**

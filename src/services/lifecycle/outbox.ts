@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/client.js';
-import { nextAttemptDelayMs } from '../domain/backoff.js';
-import type { NotificationKind } from '../domain/notifications.js';
-import type { EngineDeps } from './context.js';
-import { inTransaction } from './tx.js';
+import { queryRows } from '../../db/client.js';
+import { nextAttemptDelayMs } from '../../domain/backoff.js';
+import type { NotificationKind } from '../../domain/notifications.js';
+import type { EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
 
 /**
  * The outbox dispatcher: sends queued notifications as DMs, after the transaction that queued

@@ -6,22 +6,22 @@ import {
   policies,
   requestApprovers,
   requests,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { type ExtensionRefusal, extensionRefusal } from '../domain/expiry.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { type ExtensionRefusal, extensionRefusal } from '../../domain/expiry.js';
 import {
   ACTIVE_ASSIGNMENT_STATES,
   type AssignmentState,
   formatRequestId,
   OPEN_REQUEST_STATES,
-} from '../domain/states.js';
+} from '../../domain/states.js';
+import { requirePermission } from '../authz.js';
+import { policySettingsOf } from '../catalog/policies.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { parseInput } from '../validate.js';
 import { requestCardData } from './approval-stages.js';
-import { requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
-import { policySettingsOf } from './policies.js';
 import { type RequestSummary, summaryColumns, toSummary } from './request-summary.js';
 import { requestIdSchema, snapshotOf } from './request-support.js';
-import { parseInput } from './validate.js';
 
 export { auditTrail, packageAssignments, packageRequests } from './request-admin-queries.js';
 export type { RequestSummary } from './request-summary.js';

@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { accessPackages, assignments, auditLog, requests, users } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { ACTIVE_ASSIGNMENT_STATES } from '../domain/states.js';
-import { isGlobalAdmin, requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+import { accessPackages, assignments, auditLog, requests, users } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
+import { isGlobalAdmin, requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { parseInput } from '../validate.js';
 import { type RequestSummary, summaryColumns, toSummary } from './request-summary.js';
 import { idSchema, slackUserId } from './request-support.js';
-import { parseInput } from './validate.js';
 
 /** The admin side of the read models: a package's requests, its holders, and audit trails. */
 

@@ -1,14 +1,14 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { accessPackages, catalogs, packageResourceRoles, type Resource, resources } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { audit } from './audit.js';
-import { requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+import type { Db } from '../../db/client.js';
+import { accessPackages, catalogs, packageResourceRoles, type Resource, resources } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { audit } from '../audit.js';
+import { requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { idSchema, loadCatalog, loadResource, refuseOnUniqueViolation } from './loaders.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const resourceNameSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   type Assignment,
@@ -8,16 +8,18 @@ import {
   assignments,
   policies,
   requests,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { ACTIVE_ASSIGNMENT_STATES, formatRequestId } from '../domain/states.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { ACTIVE_ASSIGNMENT_STATES, formatRequestId } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { requirePermission } from '../authz.js';
+import { policySettingsOf } from '../catalog/policies.js';
+import type { Actor, EngineDeps } from '../context.js';
+import type { DeliveryReport } from '../lifecycle/delivery.js';
+import { cancelOpenRequests, type EndReason, endAssignments } from '../lifecycle/lifecycle.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { deliverAfterCommit, finishRequest, type RequestResult, startDelivery } from './approved-requests.js';
-import { audit } from './audit.js';
-import { requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
-import type { DeliveryReport } from './delivery.js';
-import { cancelOpenRequests, type EndReason, endAssignments } from './lifecycle.js';
-import { policySettingsOf } from './policies.js';
 import { refuseIfAssigned, refuseIfIncompatible } from './request-checks.js';
 import {
   idSchema,
@@ -31,8 +33,6 @@ import {
   transitionEvents,
   updateRequest,
 } from './request-support.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 export { extendAssignment } from './extensions.js';
 

@@ -1,10 +1,10 @@
-import { accessPackages, assignments, type Request, requests } from '../db/schema.js';
+import { accessPackages, assignments, type Request, requests } from '../../db/schema.js';
 import {
   type AssignmentState,
   formatRequestId,
   type RequestState,
   requestOutcome,
-} from '../domain/states.js';
+} from '../../domain/states.js';
 
 /** One line of a request list (My Access history, a package's requests). */
 export interface RequestSummary {

@@ -1,13 +1,13 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { type Request, requests } from '../db/schema.js';
-import { deliverAfterCommit, startDelivery } from './approved-requests.js';
-import { audit } from './audit.js';
-import { type EngineDeps, SYSTEM } from './context.js';
+import type { Db } from '../../db/client.js';
+import { type Request, requests } from '../../db/schema.js';
+import { audit } from '../audit.js';
+import { type EngineDeps, SYSTEM } from '../context.js';
+import { notify } from '../notify.js';
+import { deliverAfterCommit, startDelivery } from '../requests/approved-requests.js';
+import { activeAssignmentOf, snapshotOf, transitionEvents } from '../requests/request-support.js';
+import { inTransaction } from '../tx.js';
 import { batchLimit, packageNames } from './due-batch.js';
-import { notify } from './notify.js';
-import { activeAssignmentOf, snapshotOf, transitionEvents } from './request-support.js';
-import { inTransaction } from './tx.js';
 
 /** Scheduled requests whose start has come are delivered: assignment created, grants run after commit. */
 export async function startScheduled(deps: EngineDeps): Promise<number> {

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -10,9 +10,9 @@ import {
   policies,
   type Resource,
   resources,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { sqlState, UNIQUE_VIOLATION, violatedConstraint } from './tx.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { sqlState, UNIQUE_VIOLATION, violatedConstraint } from '../tx.js';
 
 /** The catalog every workspace starts with; it can be neither renamed nor deleted. */
 export const GENERAL_CATALOG = 'General';

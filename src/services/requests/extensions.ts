@@ -1,17 +1,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { type Assignment, assignments, policies, requests } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { type ExtensionRefusal, extensionRefusal } from '../domain/expiry.js';
-import type { PolicySettings } from '../domain/policy.js';
-import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../domain/states.js';
+import type { Db } from '../../db/client.js';
+import { type Assignment, assignments, policies, requests } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { type ExtensionRefusal, extensionRefusal } from '../../domain/expiry.js';
+import type { PolicySettings } from '../../domain/policy.js';
+import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { policySettingsOf } from '../catalog/policies.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { notify } from '../notify.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { openStage, planStages } from './approval-stages.js';
 import { applyExtension } from './approved-requests.js';
-import { audit } from './audit.js';
-import type { Actor, EngineDeps } from './context.js';
-import { notify } from './notify.js';
-import { policySettingsOf } from './policies.js';
 import { checkJustification, refuseIfOpenRequest } from './request-checks.js';
 import {
   formatDate,
@@ -22,8 +24,6 @@ import {
   snapshotOf,
   transitionEvents,
 } from './request-support.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const extendInput = z
   .object({

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { type Request, requestApprovers } from '../db/schema.js';
+import type { Db } from '../../db/client.js';
+import { type Request, requestApprovers } from '../../db/schema.js';
 import {
   escalates,
   noApproversMessage,
@@ -8,12 +8,12 @@ import {
   type StageApprover,
   type StageResolution,
   stageUsergroupIds,
-} from '../domain/approval.js';
-import { GatehouseError } from '../domain/errors.js';
-import type { NotificationKind } from '../domain/notifications.js';
-import type { PolicySettings } from '../domain/policy.js';
-import { formatRequestId } from '../domain/states.js';
-import { notify } from './notify.js';
+} from '../../domain/approval.js';
+import { GatehouseError } from '../../domain/errors.js';
+import type { NotificationKind } from '../../domain/notifications.js';
+import type { PolicySettings } from '../../domain/policy.js';
+import { formatRequestId } from '../../domain/states.js';
+import { notify } from '../notify.js';
 import { groupMembers, updateRequest } from './request-support.js';
 
 const DAY_MS = 86_400_000;

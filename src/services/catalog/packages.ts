@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -11,19 +11,21 @@ import {
   packageIncompatibilities,
   packageResourceRoles,
   type Resource,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { policySettingsSchema } from '../domain/policy.js';
-import { ACTIVE_ASSIGNMENT_STATES } from '../domain/states.js';
-import { audit } from './audit.js';
-import { requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { policySettingsSchema } from '../../domain/policy.js';
+import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
 import {
   cancelOpenRequests,
   endAssignments,
   grantRoleToActiveAssignees,
   revokeRoleFromActiveAssignees,
-} from './lifecycle.js';
+} from '../lifecycle/lifecycle.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import {
   displayNameSchema,
   idSchema,
@@ -41,8 +43,6 @@ import {
   slackResourceSpecSchema,
   toResourceView,
 } from './resources.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const descriptionSchema = z.string().trim().max(2000, 'keep the description to 2000 characters or fewer');
 const roleNameSchema = z.string().trim().min(1).max(40);

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -9,18 +9,18 @@ import {
   policies,
   requests,
   type User,
-} from '../db/schema.js';
-import { answerErrorsMessage, checkAnswers } from '../domain/answers.js';
-import { GatehouseError } from '../domain/errors.js';
-import { checkTimeline, formatDuration, maximumEnd, type TimelineProblem } from '../domain/expiry.js';
-import { eligibilityMessage, type PolicySettings, requestEligibility } from '../domain/policy.js';
+} from '../../db/schema.js';
+import { answerErrorsMessage, checkAnswers } from '../../domain/answers.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { checkTimeline, formatDuration, maximumEnd, type TimelineProblem } from '../../domain/expiry.js';
+import { eligibilityMessage, type PolicySettings, requestEligibility } from '../../domain/policy.js';
 import {
   ACTIVE_ASSIGNMENT_STATES,
   describeRequestState,
   formatRequestId,
   OPEN_REQUEST_STATES,
-} from '../domain/states.js';
-import { policySettingsOf } from './policies.js';
+} from '../../domain/states.js';
+import { policySettingsOf } from '../catalog/policies.js';
 import {
   activeAssignmentOf,
   formatDate,

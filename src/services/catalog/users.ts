@@ -1,11 +1,11 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { type User, usergroupMembers, users } from '../db/schema.js';
-import { audit } from './audit.js';
-import type { Actor, EngineDeps } from './context.js';
+import { type User, usergroupMembers, users } from '../../db/schema.js';
+import { audit } from '../audit.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { slackUserIdSchema } from './loaders.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const usergroupIdSchema = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id like S0123ABCD');
 

@@ -1,14 +1,14 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { ConnectorError, type ProvisioningTarget } from '../connectors/port.js';
-import { type Db, queryRows } from '../db/client.js';
-import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs } from '../domain/backoff.js';
-import { settleDelivery } from '../domain/delivery.js';
-import { type AssignmentState, assertRequestTransition, type RequestState } from '../domain/states.js';
-import { audit } from './audit.js';
-import { type EngineDeps, SYSTEM } from './context.js';
+import { ConnectorError, type ProvisioningTarget } from '../../connectors/port.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs } from '../../domain/backoff.js';
+import { settleDelivery } from '../../domain/delivery.js';
+import { type AssignmentState, assertRequestTransition, type RequestState } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import { type EngineDeps, SYSTEM } from '../context.js';
+import { notify } from '../notify.js';
+import { inTransaction } from '../tx.js';
 import { sqlIntArray } from './lifecycle.js';
-import { notify } from './notify.js';
-import { inTransaction } from './tx.js';
 
 /**
  * Delivery runs the connectors for queued fulfilments, outside any transaction, and records each

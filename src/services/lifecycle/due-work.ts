@@ -1,16 +1,16 @@
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { type Request, requestApprovers, requests } from '../db/schema.js';
-import { fallbackApprovers, stageUsergroupIds } from '../domain/approval.js';
-import type { Notification } from '../domain/notifications.js';
-import { formatRequestId } from '../domain/states.js';
-import { tellNewApprovers } from './approval-stages.js';
-import { type AuditEvent, audit } from './audit.js';
-import { type EngineDeps, SYSTEM } from './context.js';
+import type { Db } from '../../db/client.js';
+import { type Request, requestApprovers, requests } from '../../db/schema.js';
+import { fallbackApprovers, stageUsergroupIds } from '../../domain/approval.js';
+import type { Notification } from '../../domain/notifications.js';
+import { formatRequestId } from '../../domain/states.js';
+import { type AuditEvent, audit } from '../audit.js';
+import { type EngineDeps, SYSTEM } from '../context.js';
+import { notify } from '../notify.js';
+import { tellNewApprovers } from '../requests/approval-stages.js';
+import { groupMembers, snapshotOf, transitionEvents } from '../requests/request-support.js';
 import { inBatches, packageNames } from './due-batch.js';
 import { sendExpiryReminders } from './expiry-reminders.js';
-import { notify } from './notify.js';
-import { groupMembers, snapshotOf, transitionEvents } from './request-support.js';
 import { startScheduled } from './scheduled-starts.js';
 
 export { DUE_WORK_BATCH } from './due-batch.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../db/client.js';
+import { queryRows } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -11,15 +11,15 @@ import {
   packageResourceRoles,
   policies,
   resources,
-} from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { type PolicySettings, type Requestor, requestEligibility } from '../domain/policy.js';
-import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from './authz.js';
-import type { Actor, EngineDeps } from './context.js';
+} from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { type PolicySettings, type Requestor, requestEligibility } from '../../domain/policy.js';
+import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from '../authz.js';
+import type { Actor, EngineDeps } from '../context.js';
+import { inTransaction } from '../tx.js';
+import { parseInput } from '../validate.js';
 import { idSchema, slackUserIdSchema } from './loaders.js';
 import { policySettingsOf } from './policies.js';
-import { inTransaction } from './tx.js';
-import { parseInput } from './validate.js';
 
 const listPackagesInput = z
   .object({ catalogId: idSchema.optional(), includeHidden: z.boolean().default(false) })

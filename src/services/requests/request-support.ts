@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -10,18 +10,18 @@ import {
   type User,
   usergroupMembers,
   users,
-} from '../db/schema.js';
-import type { GroupMembers } from '../domain/approval.js';
-import { GatehouseError } from '../domain/errors.js';
-import { type PolicySettings, policySettingsSchema } from '../domain/policy.js';
+} from '../../db/schema.js';
+import type { GroupMembers } from '../../domain/approval.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { type PolicySettings, policySettingsSchema } from '../../domain/policy.js';
 import {
   ACTIVE_ASSIGNMENT_STATES,
   assertRequestTransition,
   formatRequestId,
   parseRequestId,
   type RequestState,
-} from '../domain/states.js';
-import type { AuditEvent } from './audit.js';
+} from '../../domain/states.js';
+import type { AuditEvent } from '../audit.js';
 
 /** Shared by the request and assignment services: input shapes, loaders, locks and audit helpers. */
 

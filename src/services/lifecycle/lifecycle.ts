@@ -1,14 +1,14 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../db/client.js';
-import { assignments, expiryReminders, fulfilments, packageResourceRoles } from '../db/schema.js';
-import { GatehouseError } from '../domain/errors.js';
-import { reminderTimes } from '../domain/expiry.js';
-import { formatRequestId } from '../domain/states.js';
-import { tellStageApprovers } from './approval-stages.js';
-import { audit } from './audit.js';
-import type { Actor } from './context.js';
-import { notify } from './notify.js';
-import { sqlState, UNIQUE_VIOLATION } from './tx.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { assignments, expiryReminders, fulfilments, packageResourceRoles } from '../../db/schema.js';
+import { GatehouseError } from '../../domain/errors.js';
+import { reminderTimes } from '../../domain/expiry.js';
+import { formatRequestId } from '../../domain/states.js';
+import { audit } from '../audit.js';
+import type { Actor } from '../context.js';
+import { notify } from '../notify.js';
+import { tellStageApprovers } from '../requests/approval-stages.js';
+import { sqlState, UNIQUE_VIOLATION } from '../tx.js';
 
 /**
  * The assignment lifecycle shared by every service that starts or ends access: creating an
