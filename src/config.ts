@@ -29,6 +29,18 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEST_CLOCK: booleanFlag,
   JOB_TICK_CRON: z.string().min(1).default('*/30 * * * * *'),
+  SLACK_BOT_TOKEN: z
+    .string({ error: "missing: the bot token (xoxb-…) from the app's OAuth & Permissions page" })
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,}$/, "must be the app's signing secret")
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+    .optional(),
+  SLACK_API_URL: z.url({ error: 'must be a URL like https://slack.com/api/' }).optional(),
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
 });
 
@@ -40,8 +52,15 @@ export type Config = {
   port: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   testClock: boolean;
-  jobTickCron: string;
+  /** null: no ticks (JOB_TICK_CRON=off); jobs then run only when kicked or through the test clock. */
+  jobTickCron: string | null;
   expiryBatchSize: number;
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
 };
 
 export class ConfigError extends Error {
@@ -58,9 +77,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  const problems: string[] = [];
   if (e.TEST_CLOCK && e.NODE_ENV === 'production') {
-    throw new ConfigError(['TEST_CLOCK: the test clock is refused when NODE_ENV=production']);
+    problems.push('TEST_CLOCK: the test clock is refused when NODE_ENV=production');
   }
+  if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      "SLACK_SIGNING_SECRET: missing: HTTP mode needs the app's signing secret (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -69,7 +95,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     testClock: e.TEST_CLOCK,
-    jobTickCron: e.JOB_TICK_CRON,
+    jobTickCron: e.JOB_TICK_CRON === 'off' ? null : e.JOB_TICK_CRON,
     expiryBatchSize: e.EXPIRY_BATCH_SIZE,
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { context, header, section } from './blocks.js';
+import { userText } from './mrkdwn.js';
 
 export interface HelpEntry {
   usage: string;
@@ -15,7 +16,9 @@ export function helpView(input: { requestor: HelpEntry[]; admin: HelpEntry[]; un
   const blocks: KnownBlock[] = [header('Gatehouse: /access')];
   if (input.unknown) {
     blocks.push(
-      section(`I don't know \`${input.unknown.slice(0, 100).replaceAll('`', "'")}\`. Here is what I can do:`),
+      section(
+        `I don't know \`${userText(input.unknown.replaceAll('`', "'"), 100)}\`. Here is what I can do:`,
+      ),
     );
   }
   blocks.push(section(input.requestor.map(line).join('\n')));

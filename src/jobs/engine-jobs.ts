@@ -1,14 +1,28 @@
 import type { EngineDeps } from '../services/context.js';
 import { deliverDue } from '../services/lifecycle/delivery.js';
+import { runDueWork } from '../services/lifecycle/due-work.js';
 import { expireDueAssignments } from '../services/lifecycle/expiry.js';
+import { type DispatchOptions, dispatchOutbox } from '../services/lifecycle/outbox.js';
+import { applyDueReviews, remindReviewers, startRecurringReviews } from '../services/reviews/reviews.js';
 import type { Job } from './runner.js';
 
-/** The engine's scheduled work, in the order one tick runs it: end what is due, then deliver. */
-export function engineJobs(deps: EngineDeps): Job[] {
-  return [
+/**
+ * The engine's scheduled work, in the order one tick runs it: what falls due (reminders,
+ * escalations, time-outs, scheduled starts), expiry, reviews, then delivery of the grants and
+ * revokes all of that queued, then the DMs. Each job claims its rows with row locks and leases,
+ * so any number of replicas can tick at once.
+ */
+export function engineJobs(deps: EngineDeps, outbox?: DispatchOptions): Job[] {
+  const jobs: Job[] = [
+    { name: 'due-work', run: () => runDueWork(deps) },
     { name: 'expiry', run: () => expireDueAssignments(deps) },
+    { name: 'review-start', run: () => startRecurringReviews(deps) },
+    { name: 'review-remind', run: () => remindReviewers(deps) },
+    { name: 'review-apply', run: () => applyDueReviews(deps) },
     { name: 'delivery', run: () => drain(() => deliverDue(deps, { limit: 500 })) },
   ];
+  if (outbox) jobs.push({ name: 'outbox', run: () => drain(() => dispatchOutbox(deps, outbox)) });
+  return jobs;
 }
 
 /** Repeats a batch until it claims nothing, so one tick catches up on everything due. */

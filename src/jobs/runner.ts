@@ -10,6 +10,8 @@ export interface Job {
 export interface JobRunner {
   /** Runs every job once, in order, to completion (the test clock and start-up catch-up use it). */
   runAll(): Promise<void>;
+  /** Asks for a tick soon (after a person's action queued work); never waits for it. */
+  kick(): void;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export function startJobRunner(
 ): JobRunner {
   let running: Promise<void> | null = null;
   let stopped = false;
+  let kicked = false;
 
   const runAll = async () => {
     for (const job of jobs) {
@@ -51,6 +54,14 @@ export function startJobRunner(
     async runAll() {
       while (running) await running;
       await tick();
+    },
+    kick() {
+      if (stopped || kicked) return;
+      kicked = true;
+      setImmediate(() => {
+        kicked = false;
+        void (running ? running.then(() => tick()) : tick());
+      });
     },
     async stop() {
       stopped = true;

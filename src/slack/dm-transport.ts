@@ -24,7 +24,7 @@ export function slackDmTransport(client: WebClient): DmTransport {
       return id;
     },
     async post(channelId: string, message: RenderedMessage) {
-      await call('chat.postMessage', () =>
+      const result = await call('chat.postMessage', () =>
         client.chat.postMessage({
           channel: channelId,
           text: message.text,
@@ -33,6 +33,7 @@ export function slackDmTransport(client: WebClient): DmTransport {
           unfurl_media: false,
         }),
       );
+      return { ts: result.ts ?? null };
     },
   };
 }

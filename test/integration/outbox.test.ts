@@ -25,6 +25,7 @@ class FakeTransport implements DmTransport {
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.posted.push({ channel, text: message.text });
+    return { ts: String(this.posted.length) };
   }
 }
 

@@ -10,6 +10,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { createEmptyPostgresDatabase, databaseLabel, onPostgres } from '../support/db.js';
 
 const repoRoot = join(import.meta.dirname, '../..');
+const SLACK_ENV = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-signing-secret' };
 
 describe(`start-up (${databaseLabel})`, () => {
   it('applies the migrations twice without harm', async () => {
@@ -65,7 +66,7 @@ describe(`start-up (${databaseLabel})`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-data-'));
     const lock = acquireDataDirLock(dir);
     try {
-      const { code, stderr } = await runMain({ DATA_DIR: dir, PORT: '0' });
+      const { code, stderr } = await runMain({ ...SLACK_ENV, DATA_DIR: dir, PORT: '0' });
       expect(code).toBe(1);
       const lines = stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -75,15 +76,22 @@ describe(`start-up (${databaseLabel})`, () => {
     }
   });
 
+  it('missing Slack settings: one line each, exit 1', async () => {
+    const { code, stderr } = await runMain({ DATA_DIR: 'memory' });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('SLACK_BOT_TOKEN')]);
+  });
+
   it('malformed configuration: one line per problem, exit 1, no stack trace', async () => {
     const { code, stderr } = await runMain({
+      ...SLACK_ENV,
       PORT: 'not-a-port',
       ADMIN_USER_IDS: 'alice',
       DATABASE_URL: 'mysql://x',
     });
     expect(code).toBe(1);
     const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines, stderr).toHaveLength(3);
     expect(stderr).toContain('PORT');
     expect(stderr).toContain('ADMIN_USER_IDS');
     expect(stderr).toContain('DATABASE_URL');

@@ -34,7 +34,8 @@ export interface OutboxMessage {
 export interface DmTransport {
   /** The DM channel with a user (conversations.open). */
   openDm(userId: string): Promise<string>;
-  post(channelId: string, message: RenderedMessage): Promise<void>;
+  /** Posts the message; returns its ts so a card can be updated later. */
+  post(channelId: string, message: RenderedMessage): Promise<{ ts: string | null }>;
 }
 
 /** A send that failed. `answered`: Slack replied (so we know the message was not posted). */
@@ -57,7 +58,10 @@ export interface OutboxReport {
 
 export interface DispatchOptions {
   transport: DmTransport;
-  render: (message: OutboxMessage) => RenderedMessage;
+  /** Outbox row → message. May read the store (a request card shows the request as it is now). */
+  render: (message: OutboxMessage) => RenderedMessage | Promise<RenderedMessage>;
+  /** After Slack accepted a message: e.g. remember a card's channel and ts to update it later. */
+  afterSend?: (message: OutboxMessage, sent: { channel: string; ts: string | null }) => Promise<void>;
   limit?: number;
 }
 
@@ -103,15 +107,21 @@ async function sendOne(
   channels: Map<string, string>,
 ): Promise<'sent' | 'retried' | 'dead'> {
   try {
-    const rendered = options.render(message);
+    const rendered = await options.render(message);
     let channel = channels.get(message.recipient);
     if (!channel) {
       channel = await options.transport.openDm(message.recipient);
       channels.set(message.recipient, channel);
       await cacheDmChannel(deps, message.recipient, channel);
     }
-    await options.transport.post(channel, rendered);
+    const { ts } = await options.transport.post(channel, rendered);
     await finish(deps, message.id, sql`sent_at = ${deps.clock.now()}, last_error = null`);
+    await options.afterSend?.(message, { channel, ts }).catch((error: unknown) => {
+      deps.log.warn(
+        { outboxId: message.id, err: error instanceof Error ? error.message : String(error) },
+        'after-send step failed',
+      );
+    });
     return 'sent';
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import { type Clock, OffsetClock } from './clock.js';
+import type { Config } from './config.js';
+import type { ConnectorRegistry } from './connectors/port.js';
+import { slackChannelConnector } from './connectors/slack-channel.js';
+import { slackUsergroupConnector } from './connectors/slack-usergroup.js';
+import { webhookConnector } from './connectors/webhook.js';
+import { type Database, openDatabase, ping } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { testClockHandler } from './http/test-clock.js';
+import { engineJobs } from './jobs/engine-jobs.js';
+import { type JobRunner, startJobRunner } from './jobs/runner.js';
+import { createLogger, type Logger } from './logger.js';
+import type { EngineDeps } from './services/context.js';
+import { createSlackApp, type SlackRuntime } from './slack/app.js';
+import { backgroundClient } from './slack/clients.js';
+import { slackDmTransport } from './slack/dm-transport.js';
+import { slackNotifier } from './slack/notifier.js';
+
+export interface Gatehouse {
+  deps: EngineDeps;
+  database: Database;
+  jobs: JobRunner;
+  slack: SlackRuntime;
+  log: Logger;
+  /** The HTTP port actually bound (PORT=0 picks a free one). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  /** Domain time: the system clock, or an OffsetClock when TEST_CLOCK=1. */
+  clock: Clock;
+  /** Real time, for Slack's signature window and webhook timestamps. */
+  wallClock: Clock;
+  logger?: Logger;
+  /** Tests replace connectors (a failing webhook, say); the Slack ones are the default. */
+  connectors?: Partial<ConnectorRegistry>;
+}
+
+/**
+ * Start-up only wires: database → migrations → engine → jobs → Slack app and HTTP routes.
+ * `stop` undoes it in reverse: stop taking requests (in-flight ones finish), stop the jobs,
+ * close the database.
+ */
+export async function startGatehouse(options: StartOptions): Promise<Gatehouse> {
+  const { config, clock, wallClock } = options;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const background = backgroundClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log });
+  const deps: EngineDeps = {
+    database,
+    clock,
+    adminUserIds: config.adminUserIds,
+    connectors: {
+      slack_usergroup: slackUsergroupConnector(background),
+      slack_channel: slackChannelConnector(background),
+      webhook: webhookConnector({ wallClock }),
+      ...options.connectors,
+    },
+    log,
+    batchSize: config.expiryBatchSize,
+  };
+  const notifier = slackNotifier(deps, background);
+  const jobs = startJobRunner(
+    engineJobs(deps, {
+      transport: slackDmTransport(background),
+      render: notifier.render,
+      afterSend: notifier.afterSend,
+    }),
+    { cron: config.jobTickCron, log },
+  );
+
+  const routes: CustomRoute[] = [{ path: '/healthz', method: 'GET', handler: healthHandler(database) }];
+  if (config.testClock && clock instanceof OffsetClock) {
+    routes.push({ path: '/_test/clock', method: 'POST', handler: testClockHandler(deps, clock, jobs) });
+    log.warn('TEST_CLOCK=1: POST /_test/clock moves domain time forward (a sandbox feature)');
+  }
+  const slack = createSlackApp({
+    botToken: config.slack.botToken,
+    signingSecret: config.slack.signingSecret,
+    appToken: config.slack.appToken,
+    apiUrl: config.slack.apiUrl,
+    engine: deps,
+    wallClock,
+    log,
+    routes,
+    port: config.port,
+    afterChange: () => jobs.kick(),
+  });
+  let port: number;
+  try {
+    port = await slack.start();
+  } catch (error) {
+    await jobs.stop();
+    await database.close();
+    throw error;
+  }
+  log.info(
+    { port, mode: slack.mode, database: database.kind, admins: config.adminUserIds.length },
+    'Gatehouse is up',
+  );
+  // Work that fell due while the app was down is caught up now, not at the first tick.
+  jobs.kick();
+
+  return {
+    deps,
+    database,
+    jobs,
+    slack,
+    log,
+    port,
+    async stop() {
+      await slack.stop();
+      await jobs.stop();
+      await database.close();
+      log.info('stopped');
+    },
+  };
+}
+
+function healthHandler(database: Database) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    void ping(database.db).then((ok) => {
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+    });
+  };
+}

@@ -1,0 +1,44 @@
+import type { App } from '@slack/bolt';
+import { helpFor } from '../../../../commands/help.js';
+import { accessCommands } from '../../../../commands/index.js';
+import { routeAccessCommand } from '../../../../commands/router.js';
+import type { SlackContext } from '../../context.js';
+import { ensureUser } from '../../directory.js';
+import { errorReply } from '../../replies.js';
+
+/**
+ * `/access …`: ack at once (Slack waits 3 s at most), then route, run and answer through the
+ * response_url, ephemeral: chat.postEphemeral fails in channels the bot is not in.
+ */
+export function register(app: App, ctx: SlackContext): void {
+  app.command('/access', async ({ ack, command, client, respond }) => {
+    await ack();
+    const { command: sub, args } = routeAccessCommand(accessCommands, command.text ?? '');
+    const log = ctx.log.child({ slackUser: command.user_id, command: sub?.name ?? 'help' });
+    let reply: { text: string; blocks?: unknown[] } | null;
+    try {
+      await ensureUser(ctx, client, command.user_id);
+      reply = sub
+        ? await sub.run({
+            ctx,
+            client,
+            userId: command.user_id,
+            args,
+            triggerId: command.trigger_id,
+            channelId: command.channel_id,
+          })
+        : await helpFor(ctx.engine, command.user_id, accessCommands, command.text?.trim() || undefined);
+      ctx.afterChange();
+    } catch (error) {
+      reply = errorReply(error, log, { text: command.text?.slice(0, 200) });
+    }
+    if (!reply) return;
+    await respond({
+      response_type: 'ephemeral',
+      text: reply.text,
+      ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
+    }).catch((error: unknown) =>
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'respond failed'),
+    );
+  });
+}
