@@ -273,6 +273,7 @@ CREATE TABLE "users" (
 	"is_external" boolean DEFAULT false NOT NULL,
 	"deactivated" boolean DEFAULT false NOT NULL,
 	"dm_channel_id" text,
+	"home_opened_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -13,6 +13,7 @@ import { engineJobs } from './jobs/engine-jobs.js';
 import { type JobRunner, startJobRunner } from './jobs/runner.js';
 import { createLogger, type Logger } from './logger.js';
 import type { EngineDeps } from './services/context.js';
+import { deliverFulfilments } from './services/lifecycle/delivery.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';
@@ -69,6 +70,9 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     log,
     batchSize: config.expiryBatchSize,
   };
+  // A person's action is acked at once; its grants and revokes are delivered right after.
+  deps.deliverLater = (ids, preclaimed) =>
+    jobs.track(deliverFulfilments(deps, ids, { preclaimed }).then(() => jobs.kick()));
   const notifier = slackNotifier(deps, background);
   const jobs = startJobRunner(
     engineJobs(deps, {

@@ -74,6 +74,8 @@ export const users = pgTable('users', {
   deactivated: boolean().notNull().default(false),
   /** The DM channel from conversations.open, cached so it is opened once. */
   dmChannelId: text(),
+  /** Set when the user first opens the Home tab: only they get it republished when their access changes. */
+  homeOpenedAt: tstz(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

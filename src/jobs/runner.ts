@@ -8,8 +8,13 @@ export interface Job {
 }
 
 export interface JobRunner {
-  /** Runs every job once, in order, to completion (the test clock and start-up catch-up use it). */
+  /**
+   * Runs every job once, in order, to completion, and waits for background work handed to
+   * `track` (running the jobs again after it, for what it queued). The test clock uses it.
+   */
   runAll(): Promise<void>;
+  /** Work started outside a tick (a delivery right after a person's action) that runAll and stop wait for. */
+  track(work: Promise<unknown>): void;
   /** Asks for a tick soon (after a person's action queued work); never waits for it. */
   kick(): void;
   stop(): Promise<void>;
@@ -26,6 +31,7 @@ export function startJobRunner(
   let running: Promise<void> | null = null;
   let stopped = false;
   let kicked = false;
+  const background = new Set<Promise<unknown>>();
 
   const runAll = async () => {
     for (const job of jobs) {
@@ -52,8 +58,20 @@ export function startJobRunner(
 
   return {
     async runAll() {
-      while (running) await running;
-      await tick();
+      for (;;) {
+        while (running) await running;
+        await tick();
+        if (background.size === 0) return;
+        await Promise.allSettled([...background]);
+      }
+    },
+    track(work) {
+      const settled = work.then(
+        () => undefined,
+        (error: unknown) => options.log.error({ err: error }, 'background work failed; the jobs retry it'),
+      );
+      background.add(settled);
+      void settled.finally(() => background.delete(settled));
     },
     kick() {
       if (stopped || kicked) return;
@@ -67,6 +85,7 @@ export function startJobRunner(
       stopped = true;
       scheduled?.cancel();
       if (running) await running;
+      await Promise.allSettled([...background]);
     },
   };
 }

@@ -12,6 +12,11 @@ export interface EngineDeps {
   log: Logger;
   /** Rows per statement set in batch services (expiry). */
   batchSize?: number;
+  /**
+   * When set, grants and revokes a person's action queued are handed here instead of being
+   * delivered before the service returns: the Slack app acks at once and delivers just after.
+   */
+  deliverLater?: (fulfilmentIds: readonly number[], preclaimed: boolean) => void;
 }
 
 /** Who is asking. Jobs act as SYSTEM. */

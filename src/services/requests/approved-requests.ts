@@ -195,6 +195,10 @@ export async function deliverAfterCommit(
   preclaimed: boolean,
 ): Promise<DeliveryReport | undefined> {
   if (fulfilmentIds.length === 0) return undefined;
+  if (deps.deliverLater) {
+    deps.deliverLater(fulfilmentIds, preclaimed);
+    return undefined;
+  }
   try {
     return await deliverFulfilments(deps, fulfilmentIds, { preclaimed });
   } catch (error) {

@@ -1,6 +1,6 @@
-import { requestablePackages } from '../src/services/catalog/catalog-queries.js';
-import { requestablePackagesView } from '../views/package-list.js';
-import type { AccessCommand } from './types.js';
+import { requestablePackages } from '../../src/services/catalog/catalog-queries.js';
+import { requestablePackagesView } from '../../views/portal/package-list.js';
+import type { AccessCommand } from '../types.js';
 
 export const listCommand: AccessCommand = {
   name: 'list',

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import { describeRole } from '../src/domain/roles.js';
-import type { CatalogSummary } from '../src/services/catalog/catalogs.js';
-import { context, header, section } from './blocks.js';
-import { userText } from './mrkdwn.js';
+import { describeRole } from '../../src/domain/roles.js';
+import type { CatalogSummary } from '../../src/services/catalog/catalogs.js';
+import { context, header, section } from '../blocks.js';
+import { userText } from '../mrkdwn.js';
 
 /** `/access catalog list`: the catalogs a person can see, with their roles and counts. */
 export function catalogListView(catalogs: readonly CatalogSummary[]): { text: string; blocks: KnownBlock[] } {

@@ -1,6 +1,6 @@
-import { listCatalogs } from '../src/services/catalog/catalogs.js';
-import { catalogListView } from '../views/catalogs.js';
-import type { AccessCommand } from './types.js';
+import { listCatalogs } from '../../src/services/catalog/catalogs.js';
+import { catalogListView } from '../../views/admin/catalogs.js';
+import type { AccessCommand } from '../types.js';
 
 export const catalogListCommand: AccessCommand = {
   name: 'catalog list',

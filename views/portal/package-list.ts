@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import type { RequestablePackage } from '../src/services/catalog/catalog-queries.js';
-import { button, context, header, section } from './blocks.js';
-import { ACTION } from './ids.js';
-import { truncate, userText } from './mrkdwn.js';
+import type { RequestablePackage } from '../../src/services/catalog/catalog-queries.js';
+import { button, context, header, section } from '../blocks.js';
+import { ACTION } from '../ids.js';
+import { truncate, userText } from '../mrkdwn.js';
 
 /** Messages hold at most 50 blocks: a header, one section per package, and a footer. */
 export const LIST_PAGE_SIZE = 40;
