@@ -18,9 +18,11 @@ export interface Database {
   /**
    * Runs `fn` while holding a lock named `key` across every replica: a PostgreSQL session
    * advisory lock on its own connection; on PGlite (one process, one connection) an in-process
-   * mutex, since advisory locks do not separate async callers on a single connection.
+   * mutex, since advisory locks do not separate async callers on a single connection. Lock
+   * connections come from a pool of their own, so lock holders waiting in line never take the
+   * connections that `fn`'s queries (through the `db` it is given) need.
    */
-  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  withLock<T>(key: string, fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -46,15 +48,20 @@ function openPostgres(url: string, max: number): Database {
   });
   const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Db;
   serializeRawParameters(client);
+  const lockClient = postgres(url, {
+    max: Math.max(2, max),
+    onnotice: () => {},
+    connection: { application_name: 'gatehouse-locks' },
+  });
   return {
     db,
     kind: 'postgres',
     async withLock(key, fn) {
-      const connection = await client.reserve();
+      const connection = await lockClient.reserve();
       try {
         await connection`select pg_advisory_lock(hashtextextended(${key}, 0))`;
         try {
-          return await fn();
+          return await fn(db);
         } finally {
           await connection`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
         }
@@ -62,7 +69,10 @@ function openPostgres(url: string, max: number): Database {
         connection.release();
       }
     },
-    close: () => client.end({ timeout: 5 }),
+    async close() {
+      await lockClient.end({ timeout: 5 });
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -86,7 +96,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    withLock: (key, fn) => mutexes.run(key, fn),
+    withLock: (key, fn) => mutexes.run(key, () => fn(db)),
     async close() {
       await client.close();
       lock?.release();

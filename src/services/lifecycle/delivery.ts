@@ -151,15 +151,15 @@ async function attempt(deps: EngineDeps, f: ClaimedFulfilment): Promise<Outcome>
     deliveryId: `fulfilment-${f.id}`,
   };
   try {
-    return await deps.database.withLock(`resource:${f.resource_id}`, async () => {
+    return await deps.database.withLock(`resource:${f.resource_id}`, async (db) => {
       if (f.action === 'grant') {
-        if (!(await assignmentIsActive(deps.database.db, Number(f.assignment_id)))) {
+        if (!(await assignmentIsActive(db, Number(f.assignment_id)))) {
           return { state: 'canceled', note: 'the assignment ended before its grant was delivered' } as const;
         }
         await connector.grant(target);
         return { state: 'delivered' } as const;
       }
-      const keptBy = await otherGrantingPackage(deps.database.db, f);
+      const keptBy = await otherGrantingPackage(db, f);
       if (keptBy) return { state: 'skipped', note: `kept: still granted by ${keptBy}` } as const;
       await connector.revoke(target);
       return { state: 'delivered' } as const;
