@@ -42,6 +42,7 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: z.url({ error: 'must be a URL like https://slack.com/api/' }).optional(),
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 export type Config = {
@@ -55,6 +56,8 @@ export type Config = {
   /** null: no ticks (JOB_TICK_CRON=off); jobs then run only when kicked or through the test clock. */
   jobTickCron: string | null;
   expiryBatchSize: number;
+  /** 0 switches reconciliation off. */
+  reconcileEveryMinutes: number;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -97,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testClock: e.TEST_CLOCK,
     jobTickCron: e.JOB_TICK_CRON === 'off' ? null : e.JOB_TICK_CRON,
     expiryBatchSize: e.EXPIRY_BATCH_SIZE,
+    reconcileEveryMinutes: e.RECONCILE_EVERY_MINUTES,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

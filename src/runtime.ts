@@ -17,6 +17,7 @@ import { deliverFulfilments } from './services/lifecycle/delivery.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';
+import { slackMembershipReader } from './slack/membership-reader.js';
 import { slackNotifier } from './slack/notifier.js';
 
 export interface Gatehouse {

@@ -19,6 +19,7 @@ export const NOTIFICATION_KINDS = [
   'access_ended',
   'review_requested',
   'review_completed',
+  'reconciliation_report',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

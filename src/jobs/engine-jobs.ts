@@ -3,6 +3,7 @@ import { deliverDue } from '../services/lifecycle/delivery.js';
 import { runDueWork } from '../services/lifecycle/due-work.js';
 import { expireDueAssignments } from '../services/lifecycle/expiry.js';
 import { type DispatchOptions, dispatchOutbox } from '../services/lifecycle/outbox.js';
+import { type MembershipReader, reconcileResources } from '../services/lifecycle/reconcile.js';
 import { applyDueReviews, remindReviewers, startRecurringReviews } from '../services/reviews/reviews.js';
 import type { Job } from './runner.js';
 
@@ -12,7 +13,11 @@ import type { Job } from './runner.js';
  * revokes all of that queued, then the DMs. Each job claims its rows with row locks and leases,
  * so any number of replicas can tick at once.
  */
-export function engineJobs(deps: EngineDeps, outbox?: DispatchOptions): Job[] {
+export function engineJobs(
+  deps: EngineDeps,
+  outbox?: DispatchOptions,
+  reconcile?: { reader: MembershipReader; everyMs: number },
+): Job[] {
   const jobs: Job[] = [
     { name: 'due-work', run: () => runDueWork(deps) },
     { name: 'expiry', run: () => expireDueAssignments(deps) },
@@ -21,6 +26,13 @@ export function engineJobs(deps: EngineDeps, outbox?: DispatchOptions): Job[] {
     { name: 'review-apply', run: () => applyDueReviews(deps) },
     { name: 'delivery', run: () => drain(() => deliverDue(deps, { limit: 500 })) },
   ];
+  if (reconcile) {
+    jobs.splice(jobs.length - 1, 0, {
+      name: 'reconcile',
+      run: () => reconcileResources(deps, reconcile.reader),
+      minIntervalMs: reconcile.everyMs,
+    });
+  }
   if (outbox) jobs.push({ name: 'outbox', run: () => drain(() => dispatchOutbox(deps, outbox)) });
   return jobs;
 }

@@ -5,6 +5,8 @@ export interface Job {
   name: string;
   /** Does the job's due work once; returns what it did, for the log. */
   run(): Promise<unknown>;
+  /** Run at most this often (wall time), whatever the tick: for jobs that call rate-limited APIs. */
+  minIntervalMs?: number;
 }
 
 export interface JobRunner {
@@ -33,10 +35,14 @@ export function startJobRunner(
   let kicked = false;
   const background = new Set<Promise<unknown>>();
 
+  const lastRun = new Map<string, number>();
   const runAll = async () => {
     for (const job of jobs) {
       if (stopped) return;
       const started = performance.now();
+      const last = lastRun.get(job.name);
+      if (job.minIntervalMs && last !== undefined && started - last < job.minIntervalMs) continue;
+      lastRun.set(job.name, started);
       try {
         const result = await job.run();
         options.log.debug({ job: job.name, ms: Math.round(performance.now() - started), result }, 'job ran');

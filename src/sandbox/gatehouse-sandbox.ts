@@ -42,6 +42,8 @@ export class GatehouseSandbox {
       PORT: '0',
       TEST_CLOCK: '1',
       JOB_TICK_CRON: 'off',
+      // Reconciliation reads every managed group and channel: tests that want it run it themselves.
+      RECONCILE_EVERY_MINUTES: '0',
       LOG_LEVEL: 'silent',
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : { DATA_DIR: 'memory' }),
       ...this.options.env,
