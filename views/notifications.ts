@@ -106,6 +106,16 @@ export function renderNotification(n: NotificationInput): NotificationMessage {
       return line(
         `:clipboard: The access review of ${pkg} is complete: ${str(d.kept ?? 0)} kept, ${str(d.removed ?? 0)} removed.`,
       );
+    case 'reconciliation_report': {
+      const outsiders = Array.isArray(d.outsiders) ? (d.outsiders as string[]) : [];
+      const removed = Array.isArray(d.removed) ? (d.removed as string[]) : [];
+      return line(
+        `:mag_right: ${outsiders.map(mention).join(', ')} ${outsiders.length === 1 ? 'is' : 'are'} in *${userText(str(d.resource), 150)}* without access from Gatehouse${removed.length ? `; removed: ${removed.map(mention).join(', ')}` : ''}.`,
+        removed.length
+          ? 'The resource is managed exclusively by Gatehouse.'
+          : 'Add them through an access package, or mark the resource as managed exclusively to have them removed.',
+      );
+    }
   }
 }
 
