@@ -42,6 +42,7 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: z.url({ error: 'must be a URL like https://slack.com/api/' }).optional(),
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  SLACK_POST_PACING: z.enum(['on', 'off']).default('on'),
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
@@ -58,6 +59,8 @@ export type Config = {
   expiryBatchSize: number;
   /** 0 switches reconciliation off. */
   reconcileEveryMinutes: number;
+  /** Spread DMs under Slack's posting limits (off only for tests against a fake without limits). */
+  postPacing: boolean;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -101,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobTickCron: e.JOB_TICK_CRON === 'off' ? null : e.JOB_TICK_CRON,
     expiryBatchSize: e.EXPIRY_BATCH_SIZE,
     reconcileEveryMinutes: e.RECONCILE_EVERY_MINUTES,
+    postPacing: e.SLACK_POST_PACING === 'on',
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -14,6 +14,7 @@ import { type JobRunner, startJobRunner } from './jobs/runner.js';
 import { createLogger, type Logger } from './logger.js';
 import type { EngineDeps } from './services/context.js';
 import { deliverFulfilments } from './services/lifecycle/delivery.js';
+import { SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';

@@ -4,6 +4,7 @@
  */
 export const ACTION = {
   requestPackage: 'request_package',
+  choosePolicy: 'choose_policy',
   approveRequest: 'approve_request',
   denyRequest: 'deny_request',
   cancelRequest: 'cancel_request',
@@ -16,11 +17,17 @@ export const ACTION = {
   showPackageRequests: 'show_package_requests',
   showPackageAssignments: 'show_package_assignments',
   homePage: 'home_page',
+  wizardBack: 'package_wizard_back',
+  pickUsergroups: 'pick_usergroups',
+  removeAssignment: 'remove_assignment',
+  auditPage: 'audit_page',
 } as const;
 
 export const CALLBACK = {
   requestAccess: 'request_access',
   decisionReason: 'decision_reason',
   reviewReason: 'review_reason',
+  extendJustification: 'extend_justification',
   packageWizard: 'package_wizard',
+  packageList: 'package_admin_list',
 } as const;

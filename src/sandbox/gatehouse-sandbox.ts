@@ -44,6 +44,8 @@ export class GatehouseSandbox {
       JOB_TICK_CRON: 'off',
       // Reconciliation reads every managed group and channel: tests that want it run it themselves.
       RECONCILE_EVERY_MINUTES: '0',
+      // Without the fake's limits there is nothing to pace under.
+      ...(this.options.fake?.rateLimits === false ? { SLACK_POST_PACING: 'off' } : {}),
       LOG_LEVEL: 'silent',
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : { DATA_DIR: 'memory' }),
       ...this.options.env,

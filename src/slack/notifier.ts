@@ -1,7 +1,11 @@
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import { renderNotification } from '../../views/notifications.js';
+import type { RenderedCard } from '../../views/requests/request-card.js';
+import type { NotificationKind } from '../domain/notifications.js';
 import type { EngineDeps } from '../services/context.js';
 import type { OutboxMessage, RenderedMessage } from '../services/lifecycle/outbox.js';
+import { requestCards } from './request-cards.js';
 
 /** Turns outbox rows into Slack DMs. */
 export interface Notifier {
@@ -9,11 +13,61 @@ export interface Notifier {
   afterSend(message: OutboxMessage, sent: { channel: string; ts: string | null }): Promise<void>;
 }
 
-export function slackNotifier(_deps: EngineDeps, _client: WebClient): Notifier {
+/** The notifications that ARE the request's card: the requestor's and each approver's copy. */
+const CARD_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'request_submitted',
+  'approval_needed',
+  'approval_escalated',
+]);
+
+const requestIdSchema = z.coerce.number().int().positive();
+
+/**
+ * Outbox rows → DMs. A request's first messages (to the requestor, to each approver) are its
+ * living card, recorded once posted; every later notification about the request still goes out
+ * as a short DM, and re-renders the card from the engine's current state into every copy
+ * (chat.update), so buttons disappear once decided and each copy says who did what when.
+ */
+export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
+  const cards = requestCards(deps, client);
+  // What render posted, by outbox id, so the copy just posted isn't updated with itself.
+  const rendered = new Map<number, RenderedCard>();
   return {
     async render(message) {
+      const requestId = requestIdOf(message);
+      if (requestId !== null && CARD_KINDS.has(message.kind)) {
+        try {
+          const card = await cards.render(requestId, message.recipient);
+          if (card) {
+            rendered.set(message.id, card);
+            // A send that failed never reaches afterSend: keep the map small.
+            if (rendered.size > 1_000) rendered.delete(rendered.keys().next().value!);
+            return card;
+          }
+        } catch (error) {
+          deps.log.warn(
+            { requestId, err: error instanceof Error ? error.message : String(error) },
+            'request card could not be rendered; sending the short message',
+          );
+        }
+      }
       return renderNotification(message);
     },
-    async afterSend() {},
+    async afterSend(message, sent) {
+      const card = rendered.get(message.id);
+      rendered.delete(message.id);
+      const requestId = requestIdOf(message);
+      if (requestId === null) return;
+      if (card && sent.ts) {
+        await cards.posted(requestId, message.recipient, { channel: sent.channel, ts: sent.ts }, card);
+      }
+      await cards.refresh(requestId);
+    },
   };
+}
+
+function requestIdOf(message: OutboxMessage): number | null {
+  if (message.data.forAdmin) return null;
+  const parsed = requestIdSchema.safeParse(message.data.requestId);
+  return parsed.success ? parsed.data : null;
 }

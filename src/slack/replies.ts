@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { section } from '../../views/blocks.js';
+import { engineText } from '../../views/engine-text.js';
 import { isGatehouseError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -10,7 +11,7 @@ export function errorReply(
   where: Record<string, unknown>,
 ): { text: string; blocks: KnownBlock[] } {
   if (isGatehouseError(error)) {
-    const text = `:no_entry: ${error.message}`;
+    const text = `:no_entry: ${engineText(error.message)}`;
     return { text, blocks: [section(text)] };
   }
   log.error({ ...where, err: error }, 'unexpected failure while answering a person');

@@ -4,6 +4,7 @@ import { nextAttemptDelayMs } from '../../domain/backoff.js';
 import type { NotificationKind } from '../../domain/notifications.js';
 import type { EngineDeps } from '../context.js';
 import { inTransaction } from '../tx.js';
+import type { SendPacer } from './pacing.js';
 
 /**
  * The outbox dispatcher: sends queued notifications as DMs, after the transaction that queued
@@ -62,6 +63,8 @@ export interface DispatchOptions {
   render: (message: OutboxMessage) => RenderedMessage | Promise<RenderedMessage>;
   /** After Slack accepted a message: e.g. remember a card's channel and ts to update it later. */
   afterSend?: (message: OutboxMessage, sent: { channel: string; ts: string | null }) => Promise<void>;
+  /** Spreads sends under Slack's per-channel and per-workspace limits. */
+  pacer?: SendPacer;
   limit?: number;
 }
 
@@ -114,6 +117,7 @@ async function sendOne(
       channels.set(message.recipient, channel);
       await cacheDmChannel(deps, message.recipient, channel);
     }
+    await options.pacer?.acquire(channel);
     const { ts } = await options.transport.post(channel, rendered);
     await finish(deps, message.id, sql`sent_at = ${deps.clock.now()}, last_error = null`);
     await options.afterSend?.(message, { channel, ts }).catch((error: unknown) => {

@@ -1,0 +1,90 @@
+import type { Clock } from '../../clock.js';
+
+/** A token bucket: `ratePerMinute` tokens a minute, at most `burst` saved up. */
+class Bucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly ratePerMinute: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.updatedAt = now;
+  }
+
+  /** Milliseconds until a token is free (0: take it now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 60_000) / this.ratePerMinute);
+  }
+
+  take(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.ratePerMinute) / 60_000);
+    this.updatedAt = now;
+  }
+}
+
+export interface PacingLimits {
+  /** Slack: about one message a second to one channel (each DM is its own channel), bursts allowed. */
+  perChannelPerMinute: number;
+  perChannelBurst: number;
+  /** Slack: "several hundred messages per minute" to the whole workspace. */
+  workspacePerMinute: number;
+  workspaceBurst: number;
+}
+
+export const SLACK_POST_LIMITS: PacingLimits = {
+  perChannelPerMinute: 60,
+  perChannelBurst: 3,
+  workspacePerMinute: 300,
+  workspaceBurst: 100,
+};
+
+/**
+ * Paces chat.postMessage under Slack's limits so a burst of notifications (500 expiries in one
+ * minute) is spread out instead of tripping 429s. Real time: it waits on the wall clock.
+ */
+export class SendPacer {
+  private readonly workspace: Bucket;
+  private readonly channels = new Map<string, Bucket>();
+
+  constructor(
+    private readonly limits: PacingLimits,
+    private readonly wallClock: Clock,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.workspace = new Bucket(limits.workspacePerMinute, limits.workspaceBurst, wallClock.now().getTime());
+  }
+
+  /** Resolves when a message to `channel` may be sent, and counts it. */
+  async acquire(channel: string): Promise<void> {
+    for (;;) {
+      const now = this.wallClock.now().getTime();
+      const bucket = this.channelBucket(channel, now);
+      const wait = Math.max(this.workspace.waitMs(now), bucket.waitMs(now));
+      if (wait === 0) {
+        this.workspace.take(now);
+        bucket.take(now);
+        return;
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private channelBucket(channel: string, now: number): Bucket {
+    let bucket = this.channels.get(channel);
+    if (!bucket) {
+      if (this.channels.size > 10_000) this.channels.clear();
+      bucket = new Bucket(this.limits.perChannelPerMinute, this.limits.perChannelBurst, now);
+      this.channels.set(channel, bucket);
+    }
+    return bucket;
+  }
+}

@@ -1,0 +1,154 @@
+import type { ViewOutput } from '@slack/bolt';
+import { z } from 'zod';
+import { answerBlockId, REQUEST_FIELDS } from '../../../../views/requests/request-modal.js';
+import {
+  type RequestModalMetadata,
+  readMetadata,
+  requestModalMetadataSchema,
+} from '../../../../views/requests/values.js';
+import type { GatehouseError } from '../../../domain/errors.js';
+import { maximumEnd } from '../../../domain/expiry.js';
+import type { PolicySettings } from '../../../domain/policy.js';
+
+/** The request modal's submission, as typed: zod-parsed from private_metadata and state. */
+export interface RequestForm {
+  metadata: RequestModalMetadata;
+  policyId: number;
+  justification: string | undefined;
+  /** Question id → answer, for the answer blocks in the view. */
+  answers: Record<string, string>;
+  startDate: string | undefined;
+  endDate: string | undefined;
+}
+
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
+
+const stateValueSchema = z
+  .object({
+    value: z.string().nullish(),
+    selected_date: z.string().nullish(),
+    selected_option: z.object({ value: z.string() }).nullish(),
+  })
+  .passthrough();
+
+const stateSchema = z.record(z.string(), z.record(z.string(), stateValueSchema));
+
+/** Reads a submitted request modal; null when its metadata or state isn't what the app built. */
+export function readRequestForm(view: Pick<ViewOutput, 'private_metadata' | 'state'>): RequestForm | null {
+  const metadata = readMetadata(requestModalMetadataSchema, view.private_metadata);
+  const state = stateSchema.safeParse(view.state?.values ?? {});
+  if (!metadata || !state.success) return null;
+  const field = (blockId: string) => {
+    const block = state.data[blockId];
+    return block ? Object.values(block)[0] : undefined;
+  };
+  const text = (blockId: string) => {
+    const v = field(blockId);
+    const raw = v?.value ?? v?.selected_option?.value ?? undefined;
+    return raw === undefined || raw === null || raw.trim() === '' ? undefined : raw;
+  };
+  const date = (blockId: string) => {
+    const raw = field(blockId)?.selected_date ?? undefined;
+    if (raw === undefined || raw === null) return undefined;
+    return dateSchema.safeParse(raw).success ? raw : null;
+  };
+  const picked = Number(field(REQUEST_FIELDS.policy)?.selected_option?.value ?? metadata.policyId);
+  if (!metadata.policyIds.includes(picked)) return null;
+  const startDate = date(REQUEST_FIELDS.startDate);
+  const endDate = date(REQUEST_FIELDS.endDate);
+  if (startDate === null || endDate === null) return null;
+  const answers: Record<string, string> = {};
+  for (const blockId of Object.keys(state.data)) {
+    if (!blockId.startsWith('answer_')) continue;
+    const value = text(blockId);
+    if (value !== undefined) answers[blockId.slice('answer_'.length)] = value;
+  }
+  return {
+    metadata,
+    policyId: picked,
+    justification: text(REQUEST_FIELDS.justification),
+    answers,
+    startDate,
+    endDate,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Picked dates → instants (UTC, as the engine keeps them). A start of today means "now"; a
+ * later start is that day's midnight. An end date is the end of that day, except on the last
+ * day the policy allows, where it is the policy's maximum: the hint's "by 2026-02-04" holds.
+ */
+export function timelineOf(
+  form: Pick<RequestForm, 'startDate' | 'endDate'>,
+  settings: Pick<PolicySettings, 'expiry'>,
+  now: Date,
+): { startAt?: Date; endAt?: Date } {
+  const today = now.toISOString().slice(0, 10);
+  const startAt =
+    form.startDate && form.startDate !== today ? new Date(`${form.startDate}T00:00:00.000Z`) : undefined;
+  if (!form.endDate) return startAt ? { startAt } : {};
+  let endAt = new Date(Date.parse(`${form.endDate}T00:00:00.000Z`) + DAY_MS);
+  const latest = maximumEnd(settings.expiry, startAt ?? now);
+  if (latest && latest.toISOString().slice(0, 10) === form.endDate && endAt.getTime() > latest.getTime()) {
+    endAt = latest;
+  }
+  return { ...(startAt ? { startAt } : {}), endAt };
+}
+
+/**
+ * A refusal the person can fix in the form, as field errors keyed by the view's input block_ids;
+ * null when a field can't carry it (the caller shows it in place of the form).
+ */
+export function requestFieldErrors(
+  error: GatehouseError,
+  inputBlockIds: ReadonlySet<string>,
+): Record<string, string> | null {
+  const fields = (error.details.fields ?? {}) as Record<string, unknown>;
+  const errors: Record<string, string> = {};
+  const put = (blockId: string, message: unknown) => {
+    errors[blockId] = typeof message === 'string' && message ? message : error.message;
+  };
+  switch (error.code) {
+    case 'policy.justification_required':
+      put(REQUEST_FIELDS.justification, fields.justification ?? error.message);
+      break;
+    case 'policy.answer_invalid':
+      for (const [questionId, message] of Object.entries(fields)) put(answerBlockId(questionId), message);
+      break;
+    case 'policy.timeline_invalid':
+    case 'input.invalid':
+      for (const [key, message] of Object.entries(fields)) {
+        const blockId = blockForInputField(key);
+        if (!blockId) return null;
+        put(blockId, error.code === 'policy.timeline_invalid' ? error.message : message);
+      }
+      break;
+    default:
+      return null;
+  }
+  const keys = Object.keys(errors);
+  if (keys.length === 0 || keys.some((key) => !inputBlockIds.has(key))) return null;
+  return errors;
+}
+
+function blockForInputField(key: string): string | null {
+  if (key === 'justification') return REQUEST_FIELDS.justification;
+  if (key === 'startAt') return REQUEST_FIELDS.startDate;
+  if (key === 'endAt') return REQUEST_FIELDS.endDate;
+  if (key.startsWith('answers.')) return answerBlockId(key.slice('answers.'.length));
+  return null;
+}
+
+/** The input block_ids of a view: the only keys field errors may use. */
+export function inputBlockIds(view: Pick<ViewOutput, 'blocks'>): Set<string> {
+  const ids = new Set<string>();
+  for (const block of view.blocks as unknown as { type?: string; block_id?: string }[]) {
+    if (block.type === 'input' && block.block_id) ids.add(block.block_id);
+  }
+  return ids;
+}
