@@ -5,6 +5,8 @@ import type { RenderedCard } from '../../views/requests/request-card.js';
 import type { NotificationKind } from '../domain/notifications.js';
 import type { EngineDeps } from '../services/context.js';
 import type { OutboxMessage, RenderedMessage } from '../services/lifecycle/outbox.js';
+import { refreshHome } from './listeners/portal/home.js';
+import { reviewRequestedMessage } from './listeners/portal/review-dm.js';
 import { requestCards } from './request-cards.js';
 
 /** Turns outbox rows into Slack DMs. */
@@ -18,6 +20,23 @@ const CARD_KINDS: ReadonlySet<NotificationKind> = new Set([
   'request_submitted',
   'approval_needed',
   'approval_escalated',
+]);
+
+/** Notifications after which the recipient's Home tab shows something else. */
+const HOME_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'request_submitted',
+  'approval_needed',
+  'approval_escalated',
+  'request_approved',
+  'request_denied',
+  'request_canceled',
+  'request_timed_out',
+  'request_scheduled',
+  'access_delivered',
+  'access_extended',
+  'access_ended',
+  'review_requested',
+  'review_completed',
 ]);
 
 const requestIdSchema = z.coerce.number().int().positive();
@@ -34,6 +53,7 @@ export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
   const rendered = new Map<number, RenderedCard>();
   return {
     async render(message) {
+      if (message.kind === 'review_requested') return reviewRequestedMessage(deps, message);
       const requestId = requestIdOf(message);
       if (requestId !== null && CARD_KINDS.has(message.kind)) {
         try {
@@ -56,6 +76,9 @@ export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
     async afterSend(message, sent) {
       const card = rendered.get(message.id);
       rendered.delete(message.id);
+      // What the person's Home tab shows may have changed (it is republished only if they opened it).
+      if (HOME_KINDS.has(message.kind))
+        await refreshHome({ engine: deps, log: deps.log }, client, message.recipient);
       const requestId = requestIdOf(message);
       if (requestId === null) return;
       if (card && sent.ts) {

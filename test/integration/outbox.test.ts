@@ -107,6 +107,16 @@ describe(`outbox dispatcher (${databaseLabel})`, () => {
     expect(dead.sentAt).toBeNull();
   });
 
+  it('does not DM a deactivated person: the notification is dead-lettered with the reason', async () => {
+    const leaver = await insertUser(t.database.db, { deactivated: true });
+    const transport = new FakeTransport();
+    await dispatchOutbox(t.deps, { transport, render });
+    await queue(leaver, 1);
+    expect((await dispatchOutbox(t.deps, { transport, render })).dead).toBe(1);
+    expect(transport.opened).not.toContain(leaver);
+    expect((await row(leaver)).lastError).toBe('the recipient is deactivated');
+  });
+
   it('two dispatchers at once send every notification exactly once', async () => {
     const recipients = await Promise.all(Array.from({ length: 10 }, () => insertUser(t.database.db)));
     const transport = new FakeTransport();

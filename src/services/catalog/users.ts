@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { type User, usergroupMembers, users } from '../../db/schema.js';
 import { audit } from '../audit.js';
@@ -103,5 +103,21 @@ export async function getUser(deps: EngineDeps, _actor: Actor, input: unknown): 
   return inTransaction(deps, async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, id));
     return user ?? null;
+  });
+}
+
+/**
+ * Notes that the user opened the Home tab (first time only): from then on their Home is
+ * republished when what it shows changes. A UI cache, not a governance change: no audit row.
+ */
+export async function markHomeOpened(deps: EngineDeps, userId: string): Promise<boolean> {
+  const id = parseInput(slackUserIdSchema, userId);
+  return inTransaction(deps, async (tx, now) => {
+    const marked = await tx
+      .update(users)
+      .set({ homeOpenedAt: now })
+      .where(and(eq(users.id, id), isNull(users.homeOpenedAt)))
+      .returning({ id: users.id });
+    return marked.length > 0;
   });
 }

@@ -70,7 +70,7 @@ export interface DispatchOptions {
 
 export async function dispatchOutbox(deps: EngineDeps, options: DispatchOptions): Promise<OutboxReport> {
   const claimed = await inTransaction(deps, (tx, now) =>
-    queryRows<OutboxMessage & { dm_channel_id: string | null }>(
+    queryRows<OutboxMessage & { dm_channel_id: string | null; deactivated: boolean | null }>(
       tx,
       sql`with picked as (
         select id from outbox
@@ -81,7 +81,8 @@ export async function dispatchOutbox(deps: EngineDeps, options: DispatchOptions)
       update outbox o set claimed_until = ${new Date(now.getTime() + OUTBOX_LEASE_MS)}, attempts = o.attempts + 1
         from picked where o.id = picked.id
       returning o.id, o.kind, o.recipient, o.data, o.attempts,
-        (select u.dm_channel_id from users u where u.id = o.recipient) as dm_channel_id`,
+        (select u.dm_channel_id from users u where u.id = o.recipient) as dm_channel_id,
+        (select u.deactivated from users u where u.id = o.recipient) as deactivated`,
     ),
   );
   const report: OutboxReport = { claimed: claimed.length, sent: 0, retried: 0, dead: 0 };
@@ -97,7 +98,10 @@ export async function dispatchOutbox(deps: EngineDeps, options: DispatchOptions)
       data: row.data,
       attempts: row.attempts,
     };
-    const outcome = await sendOne(deps, options, message, channels);
+    // Slack refuses DMs to deactivated accounts (user_disabled): don't try.
+    const outcome = row.deactivated
+      ? await giveUp(deps, message, 'the recipient is deactivated')
+      : await sendOne(deps, options, message, channels);
     report[outcome] += 1;
   }
   return report;
@@ -146,6 +150,11 @@ async function sendOne(
     );
     return 'retried';
   }
+}
+
+async function giveUp(deps: EngineDeps, message: OutboxMessage, reason: string): Promise<'dead'> {
+  await finish(deps, message.id, sql`dead_at = ${deps.clock.now()}, last_error = ${reason}`);
+  return 'dead';
 }
 
 async function finish(deps: EngineDeps, id: number, set: ReturnType<typeof sql>): Promise<void> {

@@ -14,7 +14,7 @@ import { ACTIVE_ASSIGNMENT_STATES, formatRequestId } from '../../domain/states.j
 import { audit } from '../audit.js';
 import { requirePermission } from '../authz.js';
 import { policySettingsOf } from '../catalog/policies.js';
-import type { Actor, EngineDeps } from '../context.js';
+import { type Actor, type EngineDeps, SYSTEM } from '../context.js';
 import type { DeliveryReport } from '../lifecycle/delivery.js';
 import { cancelOpenRequests, type EndReason, endAssignments } from '../lifecycle/lifecycle.js';
 import { inTransaction } from '../tx.js';
@@ -287,4 +287,35 @@ async function finishRemoval(
     assignmentId: done.assignmentId,
     ...(delivery ? { delivery } : {}),
   };
+}
+
+export interface DeactivationResult {
+  endedAssignmentIds: number[];
+  canceledRequestIds: number[];
+}
+
+/**
+ * A user Slack reports deactivated loses everything, like a user removed from the directory in
+ * Entra: every active assignment ends (`user_deactivated`, revokes delivered after commit) and
+ * their open requests are canceled. Idempotent: a second call finds nothing left to end.
+ */
+export async function removeDeactivatedUser(deps: EngineDeps, userId: string): Promise<DeactivationResult> {
+  const id = parseInput(slackUserId, userId);
+  const done = await inTransaction(deps, async (tx, now) => {
+    const held = await tx
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(and(eq(assignments.userId, id), inArray(assignments.state, [...ACTIVE_ASSIGNMENT_STATES])));
+    const { ended, fulfilmentIds } = await endAssignments(
+      tx,
+      now,
+      SYSTEM,
+      held.map((a) => a.id),
+      'user_deactivated',
+    );
+    const canceled = await cancelOpenRequests(tx, now, SYSTEM, { userId: id }, 'the account was deactivated');
+    return { endedAssignmentIds: ended.map((e) => e.id), canceledRequestIds: canceled, fulfilmentIds };
+  });
+  await deliverAfterCommit(deps, done.fulfilmentIds, false);
+  return { endedAssignmentIds: done.endedAssignmentIds, canceledRequestIds: done.canceledRequestIds };
 }

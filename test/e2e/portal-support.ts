@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { ViewOutput } from '@slack/bolt';
+import type { PolicySettingsInput } from '../../src/domain/policy.js';
+import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
+import { blockActionsBody, buttonAction } from '../../src/sandbox/payloads.js';
+import { WOODGROVE } from '../../src/sandbox/seeds.js';
+import { FORM_CONTENT_TYPE } from '../../src/sandbox/signing.js';
+import { createPackage } from '../../src/services/catalog/packages.js';
+import { upsertUser } from '../../src/services/catalog/users.js';
+import { SYSTEM } from '../../src/services/context.js';
+import { directoryRecord } from '../../src/slack/directory.js';
+
+/** Helpers of the portal's Slack tests (test/e2e/portal-*.test.ts): fresh people, groups and packages per test. */
+
+export type Sandbox = GatehouseSandbox & { close(): Promise<void> };
+
+const suffix = () => randomBytes(3).toString('hex');
+
+/** A new member of the workspace, known to the engine (as users.info would have told it). */
+export async function newPerson(s: Sandbox, name = `person-${suffix()}`): Promise<string> {
+  const user = s.fake.workspace.addUser({ name, real_name: name });
+  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(user));
+  return user.id;
+}
+
+/** Someone of the seeded workspace, made known to the engine. */
+export async function knownPerson(s: Sandbox, userId: string): Promise<string> {
+  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(s.fake.workspace.user(userId)));
+  return userId;
+}
+
+export function newGroup(s: Sandbox, users: string[] = []): string {
+  return s.fake.workspace.addUserGroup({ handle: `grp-${suffix()}`, users }).id;
+}
+
+/** A package in General granting membership of `groupId`, requestable by every member unless the policy says otherwise. */
+export async function newPackage(s: Sandbox, groupId: string, policy: PolicySettingsInput = {}) {
+  const name = `Portal ${suffix()}`;
+  const created = await createPackage(
+    s.gatehouse.deps,
+    { userId: WOODGROVE.admin },
+    {
+      name,
+      description: `Access for ${name}`,
+      resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: groupId, name: `group ${name}` } }],
+      policy: {
+        requestorScope: 'all_members',
+        justificationRequired: false,
+        expiry: { kind: 'days', days: 30 },
+        ...policy,
+      },
+    },
+  );
+  return { id: created.package.id, name };
+}
+
+/** The person opens the Home tab of the app (Slack sends the view it shows, if any). */
+export async function openHome(s: Sandbox, userId: string): Promise<ViewOutput> {
+  const shown = s.fake.homeView(userId);
+  await s.event({
+    type: 'app_home_opened',
+    user: userId,
+    channel: s.fake.workspace.openDm(userId).id,
+    tab: 'home',
+    event_ts: `${Date.now() / 1000}`,
+    ...(shown ? { view: shown } : {}),
+  });
+  const view = s.fake.homeView(userId);
+  if (!view) throw new Error(`No Home view was published for ${userId}.`);
+  return view;
+}
+
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { action_id: string; value?: string }[];
+};
+
+export function blocksOf(view: { blocks?: unknown } | undefined): Block[] {
+  return (view?.blocks ?? []) as Block[];
+}
+
+export function textOf(view: { blocks?: unknown } | undefined): string {
+  return JSON.stringify(view?.blocks ?? []);
+}
+
+export function headersOf(view: { blocks?: unknown } | undefined): string[] {
+  return blocksOf(view)
+    .filter((b) => b.type === 'header')
+    .map((b) => b.text!.text);
+}
+
+export function dateIn(days: number, from: Date): string {
+  return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A click on a button of an ephemeral answer (the sandbox keeps those only as response_url
+ * posts): the payload Slack sends, with a fresh response_url the app may answer through.
+ */
+export async function clickEphemeral(
+  s: Sandbox,
+  input: { userId: string; answer: { blocks?: unknown }; blockId: string; actionId: string },
+): Promise<string> {
+  const block = blocksOf(input.answer).find((b) => b.block_id === input.blockId) as
+    | (Block & { accessory?: { action_id: string; value?: string } })
+    | undefined;
+  const button = [...(block?.elements ?? []), ...(block?.accessory ? [block.accessory] : [])].find(
+    (e) => e.action_id === input.actionId,
+  );
+  if (!button) throw new Error(`No button "${input.actionId}" in block "${input.blockId}" of the answer.`);
+  const dm = s.fake.workspace.openDm(input.userId).id;
+  const responseUrl = s.fake.newResponseUrl({ userId: input.userId, channelId: dm });
+  const body = blockActionsBody({
+    app: s.fake.app,
+    user: { id: input.userId, username: input.userId.toLowerCase() },
+    triggerId: s.fake.issueTriggerId(input.userId),
+    responseUrl,
+    actions: [buttonAction({ actionId: input.actionId, blockId: input.blockId, value: button.value ?? '' })],
+    container: { type: 'message', message_ts: '1.000001', channel_id: dm, is_ephemeral: true },
+    channel: { id: dm, name: 'directmessage' },
+  });
+  const response = await s.send({ body, contentType: FORM_CONTENT_TYPE });
+  if (response.status !== 200) throw new Error(`the app answered ${response.status}`);
+  await s.idle();
+  return responseUrl;
+}
