@@ -76,12 +76,21 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
   deps.deliverLater = (ids, preclaimed) =>
     jobs.track(deliverFulfilments(deps, ids, { preclaimed }).then(() => jobs.kick()));
   const notifier = slackNotifier(deps, background);
+  const reconcile =
+    config.reconcileEveryMinutes > 0
+      ? { reader: slackMembershipReader(background), everyMs: config.reconcileEveryMinutes * 60_000 }
+      : undefined;
   const jobs = startJobRunner(
-    engineJobs(deps, {
-      transport: slackDmTransport(background),
-      render: notifier.render,
-      afterSend: notifier.afterSend,
-    }),
+    engineJobs(
+      deps,
+      {
+        transport: slackDmTransport(background),
+        render: notifier.render,
+        afterSend: notifier.afterSend,
+        ...(config.postPacing ? { pacer: new SendPacer(SLACK_POST_LIMITS, wallClock) } : {}),
+      },
+      reconcile,
+    ),
     { cron: config.jobTickCron, log },
   );
 

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { renderDeliveryAbandoned } from '../../views/admin/delivery-abandoned.js';
 import { renderNotification } from '../../views/notifications.js';
 import type { RenderedCard } from '../../views/requests/request-card.js';
 import type { NotificationKind } from '../domain/notifications.js';
@@ -54,6 +55,8 @@ export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
   return {
     async render(message) {
       if (message.kind === 'review_requested') return reviewRequestedMessage(deps, message);
+      if (message.kind === 'delivery_failed' && message.data.forAdmin)
+        return renderDeliveryAbandoned(message.data);
       const requestId = requestIdOf(message);
       if (requestId !== null && CARD_KINDS.has(message.kind)) {
         try {

@@ -109,7 +109,10 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
     expect(adminDms).toHaveLength(1);
     expect(adminDms[0]!.data).toMatchObject({ forAdmin: true, error: 'channel is private' });
 
-    const retried = await retryAbandoned(t.deps, assignmentId);
+    await expect(retryAbandoned(t.deps, { userId: user }, { assignmentId })).rejects.toThrow(
+      /only people who can/,
+    );
+    const retried = await retryAbandoned(t.deps, { userId: 'UADMIN0001' }, { assignmentId });
     expect(retried).toEqual(fulfilmentIds);
     await deliverFulfilments(t.deps, retried);
     expect(await assignmentState(assignmentId)).toBe('delivered');

@@ -3,7 +3,12 @@ import { ManualClock } from '../../src/clock.js';
 import { SendPacer } from '../../src/services/lifecycle/pacing.js';
 
 describe('send pacing', () => {
-  const limits = { perChannelPerMinute: 60, perChannelBurst: 3, workspacePerMinute: 300, workspaceBurst: 100 };
+  const limits = {
+    perChannelPerMinute: 60,
+    perChannelBurst: 3,
+    workspacePerMinute: 300,
+    workspaceBurst: 100,
+  };
 
   function pacer() {
     const clock = new ManualClock('2026-11-27T10:00:00Z');

@@ -31,6 +31,7 @@ export function request(i: number, overrides: Partial<RequestSummary> = {}): Req
     type: 'user_add',
     packageId: 2000 + i,
     packageName: `Package ${i}`,
+    policyName: 'Initial policy',
     userId: 'U0REQ',
     requestedBy: 'U0REQ',
     state: 'pending_approval',

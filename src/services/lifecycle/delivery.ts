@@ -3,9 +3,11 @@ import { ConnectorError, type ProvisioningTarget } from '../../connectors/port.j
 import { type Db, queryRows } from '../../db/client.js';
 import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs } from '../../domain/backoff.js';
 import { settleDelivery } from '../../domain/delivery.js';
+import { GatehouseError } from '../../domain/errors.js';
 import { type AssignmentState, assertRequestTransition, type RequestState } from '../../domain/states.js';
 import { audit } from '../audit.js';
-import { type EngineDeps, SYSTEM } from '../context.js';
+import { requirePermission } from '../authz.js';
+import { type Actor, type EngineDeps, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
 import { inTransaction } from '../tx.js';
 import { sqlIntArray } from './lifecycle.js';
@@ -366,15 +368,40 @@ async function tellAdminsOfAbandon(deps: EngineDeps, tx: Db, now: Date, f: Claim
   );
 }
 
-/** An admin's Retry: given-up fulfilments of an assignment are tried again from the start. */
-export async function retryAbandoned(deps: EngineDeps, assignmentId: number): Promise<number[]> {
+/**
+ * An admin's Retry: given-up fulfilments of an assignment are tried again from the start. Needs
+ * `assignment.manage` in the package's catalog; audited.
+ */
+export async function retryAbandoned(
+  deps: EngineDeps,
+  actor: Actor,
+  input: { assignmentId: number },
+): Promise<number[]> {
   return inTransaction(deps, async (tx, now) => {
+    const [assignment] = await queryRows<{ package_id: number; catalog_id: number; user_id: string }>(
+      tx,
+      sql`select a.package_id, p.catalog_id, a.user_id from assignments a join access_packages p on p.id = a.package_id
+           where a.id = ${input.assignmentId}`,
+    );
+    if (!assignment) {
+      throw new GatehouseError('assignment.not_found', 'That assignment no longer exists.', input);
+    }
+    await requirePermission(tx, deps, actor, Number(assignment.catalog_id), 'assignment.manage');
     const rows = await queryRows<{ id: number }>(
       tx,
       sql`update fulfilments set state = 'pending', attempts = 0, next_attempt_at = ${now}, last_error = null, claimed_until = null
-           where assignment_id = ${assignmentId} and state = 'abandoned'
+           where assignment_id = ${input.assignmentId} and state = 'abandoned'
           returning id`,
     );
+    if (rows.length > 0) {
+      await audit(tx, now, actor, {
+        action: 'assignment.delivery_retried',
+        packageId: Number(assignment.package_id),
+        assignmentId: input.assignmentId,
+        subjectUserId: assignment.user_id,
+        data: { fulfilments: rows.length },
+      });
+    }
     return rows.map((r) => Number(r.id));
   });
 }

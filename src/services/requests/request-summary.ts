@@ -13,6 +13,7 @@ export interface RequestSummary {
   type: Request['type'];
   packageId: number;
   packageName: string;
+  policyName: string | null;
   userId: string;
   requestedBy: string;
   state: RequestState;
@@ -45,6 +46,8 @@ export function toSummary(row: {
     type: r.type,
     packageId: r.packageId,
     packageName: row.packageName,
+    /** The policy as it was when the request was submitted (none for admin and system requests). */
+    policyName: r.policySnapshot?.name ?? null,
     userId: r.userId,
     requestedBy: r.requestedBy,
     state: r.state,

@@ -1,0 +1,28 @@
+import { listCatalogs } from '../../src/services/catalog/catalogs.js';
+import { listResources } from '../../src/services/catalog/resources.js';
+import { resourceListView } from '../../views/admin/resources.js';
+import type { AccessCommand } from '../types.js';
+import { answer } from './args.js';
+import { resolveCatalog } from './resolve.js';
+
+export const resourceListCommand: AccessCommand = {
+  name: 'resource list',
+  usage: 'resource list [catalog]',
+  summary: 'the user groups, channels and webhook apps registered in catalogs',
+  audience: 'admin',
+  run: (call) =>
+    answer(async () => {
+      const actor = { userId: call.userId };
+      const catalogs = call.args
+        ? [await resolveCatalog(call.ctx.engine, actor, call.args)]
+        : await listCatalogs(call.ctx.engine, actor);
+      const listed = [];
+      for (const catalog of catalogs) {
+        listed.push({
+          name: catalog.name,
+          resources: await listResources(call.ctx.engine, actor, { catalogId: catalog.id }),
+        });
+      }
+      return resourceListView(listed);
+    }),
+};

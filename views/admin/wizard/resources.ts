@@ -1,0 +1,121 @@
+import type { KnownBlock, PlainTextOption } from '@slack/types';
+import { section } from '../../blocks.js';
+import { ACTION } from '../../ids.js';
+import { userText } from '../../mrkdwn.js';
+import {
+  input,
+  multiChannels,
+  multiExternalSelect,
+  multiStaticSelect,
+  option,
+  staticSelect,
+} from '../inputs.js';
+import { isEditing, pickKey, type ResourcePick, WIZARD_LIMITS, type WizardDraft } from './draft.js';
+import type { WizardData } from './shell.js';
+import {
+  conversationsOf,
+  type FieldErrors,
+  optionOf,
+  optionsOf,
+  type StateValues,
+  type StepReading,
+} from './state.js';
+
+/** A user group as an option: its name when known, else its id (Slack shows the option's text). */
+export function usergroupOption(id: string, names: Record<string, string>): PlainTextOption {
+  return option(names[id] ?? `User group ${id}`, id);
+}
+
+function webhookOptions(data: WizardData): PlainTextOption[] {
+  return data.webhooks.flatMap((w) =>
+    w.roles.map((role) => option(`${w.name} — ${role}`, `w:${w.id}:${role}`)),
+  );
+}
+
+/** Step 2: user groups (any in the workspace), channels and the catalog's webhook apps. */
+export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBlock[] {
+  const groups = draft.resources.flatMap((r) => (r.kind === 'slack_usergroup' ? [r.externalId] : []));
+  const channels = draft.resources.flatMap((r) => (r.kind === 'slack_channel' ? [r.externalId] : []));
+  const webhooks = draft.resources.flatMap((r) => (r.kind === 'webhook' ? [pickKey(r)] : []));
+  const blocks: KnownBlock[] = [
+    section(
+      `What people get with this package. A user group or channel that isn't in *${userText(data.catalogName, 80)}* yet is added to it.`,
+    ),
+    input(
+      'resources',
+      'Slack user groups',
+      multiExternalSelect(
+        ACTION.pickUsergroups,
+        groups.map((id) => usergroupOption(id, data.usergroupNames)),
+        'Type to find a user group',
+      ),
+      { optional: true, hint: `Every user group in the workspace. Up to ${WIZARD_LIMITS.usergroups}.` },
+    ),
+    input('channels', 'Channels', multiChannels('channels', channels), {
+      optional: true,
+      hint: `Up to ${WIZARD_LIMITS.channels}. Gatehouse must be a member of a channel to add people to it.`,
+    }),
+  ];
+  const options = webhookOptions(data);
+  if (options.length > 0) {
+    blocks.push(
+      input(
+        'webhooks',
+        'Webhook apps and roles',
+        multiStaticSelect('webhooks', options, webhooks, 'Pick an app and a role'),
+        { optional: true, hint: `Apps registered in this catalog. Up to ${WIZARD_LIMITS.webhookRoles}.` },
+      ),
+    );
+  }
+  blocks.push(
+    input(
+      'role',
+      'Role in the user groups and channels',
+      staticSelect('role', [option('Member', 'member')], 'member'),
+      {
+        hint: 'People are added as members.',
+      },
+    ),
+  );
+  return blocks;
+}
+
+export function readResources(
+  values: StateValues,
+  draft: WizardDraft,
+  data: WizardData,
+): StepReading<WizardDraft> {
+  const errors: FieldErrors = {};
+  const groups = optionsOf(values, 'resources');
+  if (groups.some((id) => !/^S[A-Z0-9]{2,}$/.test(id))) errors.resources = 'Pick user groups from the list.';
+  else if (groups.length > WIZARD_LIMITS.usergroups) {
+    errors.resources = `Pick at most ${WIZARD_LIMITS.usergroups} user groups.`;
+  }
+  const channels = conversationsOf(values, 'channels');
+  if (channels.some((id) => !/^[CG][A-Z0-9]{2,}$/.test(id))) {
+    errors.channels = 'Pick channels only: people and direct messages are not resources.';
+  } else if (channels.length > WIZARD_LIMITS.channels) {
+    errors.channels = `Pick at most ${WIZARD_LIMITS.channels} channels.`;
+  }
+  const offered = new Set(webhookOptions(data).map((o) => o.value));
+  const webhookKeys = optionsOf(values, 'webhooks').filter((key) => offered.has(key));
+  if (webhookKeys.length > WIZARD_LIMITS.webhookRoles) {
+    errors.webhooks = `Pick at most ${WIZARD_LIMITS.webhookRoles} app roles.`;
+  }
+  const role = optionOf(values, 'role') ?? 'member';
+  if (role !== 'member') errors.role = 'Choose Member.';
+
+  const picks: ResourcePick[] = [
+    ...groups.map((externalId) => ({ kind: 'slack_usergroup' as const, externalId })),
+    ...channels.map((externalId) => ({ kind: 'slack_channel' as const, externalId })),
+    ...webhookKeys.map((key) => {
+      const [, id, ...rest] = key.split(':');
+      return { kind: 'webhook' as const, resourceId: Number(id), role: rest.join(':') };
+    }),
+  ];
+  if (Object.keys(errors).length === 0 && picks.length === 0 && !isEditing(draft)) {
+    errors.resources = 'Pick at least one user group, channel or webhook app: that is what people get.';
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, draft: { ...draft, resources: picks } };
+}

@@ -1,0 +1,84 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { PolicySettings } from '../../../src/domain/policy.js';
+import { actions, button, context, plain } from '../../blocks.js';
+import { ACTION, CALLBACK } from '../../ids.js';
+import { userText } from '../../mrkdwn.js';
+import {
+  encodeDraft,
+  isEditing,
+  previousStep,
+  STEP_TITLES,
+  stepNumber,
+  WIZARD_STEPS,
+  type WizardDraft,
+} from './draft.js';
+
+/** What the steps show besides the draft, read from the engine (and Slack's names) by the listener. */
+export interface WizardData {
+  /** Domain time, for dates. */
+  now: Date;
+  /** The catalogs the person may create packages in. */
+  catalogs: { id: number; name: string }[];
+  catalogName: string;
+  /** Other packages, for the incompatible-packages select (editing). */
+  packages: { id: number; name: string }[];
+  /** Webhooks registered in the package's catalog, with the roles they declare. */
+  webhooks: { id: number; name: string; roles: string[] }[];
+  /** User group names known without asking Slack (registered resources, the options cache). */
+  usergroupNames: Record<string, string>;
+  /** Editing: what is stored now, for the texts the draft leaves out. */
+  current: {
+    description: string;
+    settings: PolicySettings;
+    policyName: string;
+    otherPolicies: number;
+  } | null;
+  /** The engine's warnings about the policy (review step). */
+  warnings: string[];
+}
+
+export function emptyWizardData(now: Date): WizardData {
+  return {
+    now,
+    catalogs: [],
+    catalogName: 'General',
+    packages: [],
+    webhooks: [],
+    usergroupNames: {},
+    current: null,
+    warnings: [],
+  };
+}
+
+export function wizardTitle(draft: Pick<WizardDraft, 'packageId'>): string {
+  return draft.packageId !== null ? 'Edit access package' : 'New access package';
+}
+
+/** The modal around a step: where we are, the step's blocks, Back, and Next / Create / Save. */
+export function wizardModal(draft: WizardDraft, blocks: KnownBlock[]): ModalView {
+  const n = stepNumber(draft.step);
+  const where = `Step ${n} of ${WIZARD_STEPS.length} · *${STEP_TITLES[draft.step]}*`;
+  const named = draft.name && draft.step !== 'basics' ? ` — ${userText(draft.name, 80)}` : '';
+  const submit = draft.step === 'review' ? (isEditing(draft) ? 'Save' : 'Create') : 'Next';
+  const back =
+    draft.step === 'basics'
+      ? []
+      : [
+          actions('wizard_nav', [
+            button(
+              `Back to ${STEP_TITLES[previousStep(draft.step)]}`,
+              ACTION.wizardBack,
+              previousStep(draft.step),
+            ),
+          ]),
+        ];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.packageWizard,
+    title: plain(wizardTitle(draft), 24),
+    submit: plain(submit, 24),
+    close: plain('Cancel', 24),
+    private_metadata: encodeDraft(draft),
+    blocks: [context(`${where}${named}`), ...blocks, ...back],
+  };
+}
