@@ -12,6 +12,7 @@ import {
   users,
 } from '../../src/db/schema.js';
 import { type PolicySettingsInput, policySettingsSchema } from '../../src/domain/policy.js';
+import { policyColumns } from '../../src/services/catalog/policies.js';
 
 /**
  * Rows written straight into the store, for tests that need a catalog, a package or a user
@@ -106,23 +107,7 @@ export async function insertPolicy(
   const s = policySettingsSchema.parse(input);
   const [row] = await db
     .insert(policies)
-    .values({
-      packageId,
-      priority,
-      name: s.name,
-      requestorScope: s.requestorScope,
-      requestorUserIds: s.requestorUserIds,
-      requestorUsergroupIds: s.requestorUsergroupIds,
-      requestsEnabled: s.requestsEnabled,
-      justificationRequired: s.justificationRequired,
-      approvalStages: s.approvalStages,
-      questions: s.questions,
-      expiry: s.expiry,
-      customTimeline: s.customTimeline,
-      extension: s.extension,
-      reminderOffsetsHours: s.reminderOffsetsHours,
-      review: s.review,
-    })
+    .values({ packageId, priority, ...policyColumns(s) })
     .returning({ id: policies.id });
   return row!.id;
 }

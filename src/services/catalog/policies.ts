@@ -69,7 +69,8 @@ export function policySettingsOf(row: Policy): PolicySettings {
   });
 }
 
-function policyColumns(s: PolicySettings) {
+/** The policies row's columns for a set of settings. */
+export function policyColumns(s: PolicySettings) {
   return {
     name: s.name,
     requestorScope: s.requestorScope,

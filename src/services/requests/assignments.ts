@@ -23,6 +23,7 @@ import { deliverAfterCommit, finishRequest, type RequestResult, startDelivery } 
 import { refuseIfAssigned, refuseIfIncompatible } from './request-checks.js';
 import {
   idSchema,
+  insertRequest,
   loadLivePackage,
   lockUser,
   optionalDate,
@@ -240,29 +241,21 @@ async function endWithRequest(
   reason: EndReason,
   note: string | undefined,
 ) {
-  const [request] = await tx
-    .insert(requests)
-    .values({
+  const ref = await insertRequest(
+    tx,
+    now,
+    actor,
+    {
       packageId: assignment.packageId,
       policyId: assignment.policyId,
       type,
       state: 'approved',
       userId: assignment.userId,
-      requestedBy: actor.userId,
       justification: note ?? null,
       assignmentId: assignment.id,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  const ref = request!;
-  await audit(tx, now, actor, {
-    action: 'request.approved',
-    packageId: ref.packageId,
-    requestId: ref.id,
-    subjectUserId: ref.userId,
-    data: { from: null, type, assignmentId: assignment.id, note: note ?? null },
-  });
+    },
+    { data: { note: note ?? null } },
+  );
   const { fulfilmentIds } = await endAssignments(tx, now, actor, [assignment.id], reason, note);
   await updateRequest(tx, now, ref.id, { state: 'delivered', closedAt: now });
   await audit(tx, now, actor, ...transitionEvents(ref, ['approved', 'delivering', 'delivered']));

@@ -18,6 +18,7 @@ import { checkJustification, refuseIfOpenRequest } from './request-checks.js';
 import {
   formatDate,
   idSchema,
+  insertRequest,
   lockUser,
   optionalText,
   packageName,
@@ -103,9 +104,11 @@ export async function extendAssignment(
 
     checkJustification(settings, name, parsed.justification);
     const stages = await planStages(tx, settings, user.id, name);
-    const [request] = await tx
-      .insert(requests)
-      .values({
+    const ref = await insertRequest(
+      tx,
+      now,
+      actor,
+      {
         packageId: assignment.packageId,
         policyId: governing.policyId,
         policyVersion: governing.policyVersion,
@@ -113,22 +116,11 @@ export async function extendAssignment(
         type: 'user_extend',
         state: 'submitted',
         userId: user.id,
-        requestedBy: actor.userId,
         justification: parsed.justification ?? null,
         assignmentId: assignment.id,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const ref = request!;
-    await audit(tx, now, actor, {
-      action: 'request.submitted',
-      packageId: ref.packageId,
-      requestId: ref.id,
-      assignmentId: assignment.id,
-      subjectUserId: user.id,
-      data: { from: null, type: 'user_extend', justification: ref.justification },
-    });
+      },
+      { data: { justification: parsed.justification ?? null } },
+    );
     await notify(tx, now, {
       kind: 'request_submitted',
       recipient: user.id,

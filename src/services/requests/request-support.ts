@@ -21,7 +21,8 @@ import {
   parseRequestId,
   type RequestState,
 } from '../../domain/states.js';
-import type { AuditEvent } from '../audit.js';
+import { type AuditEvent, audit } from '../audit.js';
+import type { Actor } from '../context.js';
 
 /** Shared by the request and assignment services: input shapes, loaders, locks and audit helpers. */
 
@@ -190,6 +191,31 @@ export async function packageName(tx: Db, packageId: number): Promise<string> {
     .from(accessPackages)
     .where(eq(accessPackages.id, packageId));
   return row?.name ?? `package ${packageId}`;
+}
+
+/** Inserts a request and its first audit row (`request.<state>`, from nothing), as `actor` asked. */
+export async function insertRequest(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  values: Omit<typeof requests.$inferInsert, 'requestedBy' | 'createdAt' | 'updatedAt'>,
+  audited: { catalogId?: number; data?: Record<string, unknown> } = {},
+): Promise<Request> {
+  const [row] = await tx
+    .insert(requests)
+    .values({ ...values, requestedBy: actor.userId, createdAt: now, updatedAt: now })
+    .returning();
+  const request = row!;
+  await audit(tx, now, actor, {
+    action: `request.${request.state}`,
+    catalogId: audited.catalogId ?? null,
+    packageId: request.packageId,
+    requestId: request.id,
+    assignmentId: request.assignmentId,
+    subjectUserId: request.userId,
+    data: { from: null, type: request.type, ...audited.data },
+  });
+  return request;
 }
 
 /** Moves a request row to `state` (the caller has checked the transition) with its other columns. */

@@ -26,6 +26,7 @@ import {
 } from './request-checks.js';
 import {
   idSchema,
+  insertRequest,
   loadLivePackage,
   lockRequest,
   lockUser,
@@ -69,9 +70,11 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
     checkRequestTimeline(settings, pkg.name, now, parsed.startAt, parsed.endAt);
     const stages = await planStages(tx, settings, user.id, pkg.name);
 
-    const [request] = await tx
-      .insert(requests)
-      .values({
+    const ref = await insertRequest(
+      tx,
+      now,
+      actor,
+      {
         packageId: pkg.id,
         policyId: policy.id,
         policyVersion: policy.version,
@@ -79,32 +82,22 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
         type: 'user_add',
         state: 'submitted',
         userId: user.id,
-        requestedBy: actor.userId,
         justification: parsed.justification ?? null,
         answers,
         startAt: parsed.startAt ?? null,
         endAt: parsed.endAt ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const ref = request!;
-    await audit(tx, now, actor, {
-      action: 'request.submitted',
-      catalogId: pkg.catalogId,
-      packageId: pkg.id,
-      requestId: ref.id,
-      subjectUserId: user.id,
-      data: {
-        from: null,
-        type: 'user_add',
-        policyId: policy.id,
-        policyVersion: policy.version,
-        justification: ref.justification,
-        startAt: ref.startAt?.toISOString() ?? null,
-        endAt: ref.endAt?.toISOString() ?? null,
       },
-    });
+      {
+        catalogId: pkg.catalogId,
+        data: {
+          policyId: policy.id,
+          policyVersion: policy.version,
+          justification: parsed.justification ?? null,
+          startAt: parsed.startAt?.toISOString() ?? null,
+          endAt: parsed.endAt?.toISOString() ?? null,
+        },
+      },
+    );
     await notify(tx, now, {
       kind: 'request_submitted',
       recipient: user.id,
