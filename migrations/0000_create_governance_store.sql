@@ -324,6 +324,7 @@ CREATE INDEX "fulfilments_due" ON "fulfilments" USING btree ("next_attempt_at") 
 CREATE INDEX "fulfilments_resource_id_user_id_index" ON "fulfilments" USING btree ("resource_id","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_idempotency_key" ON "outbox" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("next_attempt_at") WHERE "outbox"."sent_at" is null and "outbox"."dead_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_dead" ON "outbox" USING btree ("dead_at") WHERE "outbox"."dead_at" is not null;--> statement-breakpoint
 CREATE INDEX "package_incompatibilities_other_package_id_index" ON "package_incompatibilities" USING btree ("other_package_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "package_resource_roles_package_id_resource_id_role_index" ON "package_resource_roles" USING btree ("package_id","resource_id","role");--> statement-breakpoint
 CREATE INDEX "package_resource_roles_resource_id_index" ON "package_resource_roles" USING btree ("resource_id");--> statement-breakpoint

@@ -43,6 +43,7 @@ const envSchema = z.object({
   SLACK_API_URL: z.url({ error: 'must be a URL like https://slack.com/api/' }).optional(),
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5_000),
   SLACK_POST_PACING: z.enum(['on', 'off']).default('on'),
+  SLACK_POST_RATE_SCALE: z.coerce.number().positive('must be a number greater than 0').max(1_000).default(1),
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
@@ -61,6 +62,8 @@ export type Config = {
   reconcileEveryMinutes: number;
   /** Spread DMs under Slack's posting limits (off only for tests against a fake without limits). */
   postPacing: boolean;
+  /** Multiplies the pacing's rates and bursts: a sandbox whose fake Slack runs faster limits matches it. */
+  postRateScale: number;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -105,6 +108,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     expiryBatchSize: e.EXPIRY_BATCH_SIZE,
     reconcileEveryMinutes: e.RECONCILE_EVERY_MINUTES,
     postPacing: e.SLACK_POST_PACING === 'on',
+    postRateScale: e.SLACK_POST_RATE_SCALE,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -11,10 +11,14 @@ import { migrate } from './db/migrate.js';
 import { testClockHandler } from './http/test-clock.js';
 import { engineJobs } from './jobs/engine-jobs.js';
 import { type JobRunner, startJobRunner } from './jobs/runner.js';
-import { createLogger, type Logger } from './logger.js';
+import { configSecrets, createLogger, type Logger } from './logger.js';
+import { jobObserver } from './metrics/job-observer.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { metricsHandler } from './metrics/route.js';
+import { readOutboxGauges } from './metrics/store-probes.js';
 import type { EngineDeps } from './services/context.js';
 import { deliverFulfilments } from './services/lifecycle/delivery.js';
-import { SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
+import { type PacingLimits, SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';
@@ -27,6 +31,8 @@ export interface Gatehouse {
   jobs: JobRunner;
   slack: SlackRuntime;
   log: Logger;
+  /** The app's Prometheus metrics (GET /metrics), on a registry of its own. */
+  metrics: Metrics;
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   stop(): Promise<void>;
@@ -50,7 +56,7 @@ export interface StartOptions {
  */
 export async function startGatehouse(options: StartOptions): Promise<Gatehouse> {
   const { config, clock, wallClock } = options;
-  const log = options.logger ?? createLogger(config.logLevel);
+  const log = options.logger ?? createLogger(config.logLevel, { secrets: configSecrets(config) });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(database);
@@ -72,9 +78,15 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     log,
     batchSize: config.expiryBatchSize,
   };
+  const metrics = createMetrics({ readStore: () => readOutboxGauges(database.db), log });
   // A person's action is acked at once; its grants and revokes are delivered right after.
   deps.deliverLater = (ids, preclaimed) =>
-    jobs.track(deliverFulfilments(deps, ids, { preclaimed }).then(() => jobs.kick()));
+    jobs.track(
+      deliverFulfilments(deps, ids, { preclaimed }).then((report) => {
+        metrics.deliveries(report);
+        jobs.kick();
+      }),
+    );
   const notifier = slackNotifier(deps, background);
   const reconcile =
     config.reconcileEveryMinutes > 0
@@ -87,14 +99,19 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
         transport: slackDmTransport(background),
         render: notifier.render,
         afterSend: notifier.afterSend,
-        ...(config.postPacing ? { pacer: new SendPacer(SLACK_POST_LIMITS, wallClock) } : {}),
+        ...(config.postPacing
+          ? { pacer: new SendPacer(scaledPostLimits(config.postRateScale), wallClock) }
+          : {}),
       },
       reconcile,
     ),
-    { cron: config.jobTickCron, log },
+    { cron: config.jobTickCron, log, observer: jobObserver(metrics, deps) },
   );
 
-  const routes: CustomRoute[] = [{ path: '/healthz', method: 'GET', handler: healthHandler(database) }];
+  const routes: CustomRoute[] = [
+    { path: '/healthz', method: 'GET', handler: healthHandler(database) },
+    { path: '/metrics', method: 'GET', handler: metricsHandler(metrics) },
+  ];
   if (config.testClock && clock instanceof OffsetClock) {
     routes.push({ path: '/_test/clock', method: 'POST', handler: testClockHandler(deps, clock, jobs) });
     log.warn('TEST_CLOCK=1: POST /_test/clock moves domain time forward (a sandbox feature)');
@@ -110,6 +127,7 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     routes,
     port: config.port,
     afterChange: () => jobs.kick(),
+    metrics,
   });
   let port: number;
   try {
@@ -132,6 +150,7 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     jobs,
     slack,
     log,
+    metrics,
     port,
     async stop() {
       await slack.stop();
@@ -139,6 +158,17 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
       await database.close();
       log.info('stopped');
     },
+  };
+}
+
+/** Slack's posting limits times SLACK_POST_RATE_SCALE, rounded as the sandbox's fake scales its own. */
+function scaledPostLimits(scale: number): PacingLimits {
+  const burst = (n: number) => Math.max(1, Math.floor(n * scale));
+  return {
+    perChannelPerMinute: SLACK_POST_LIMITS.perChannelPerMinute * scale,
+    perChannelBurst: burst(SLACK_POST_LIMITS.perChannelBurst),
+    workspacePerMinute: SLACK_POST_LIMITS.workspacePerMinute * scale,
+    workspaceBurst: burst(SLACK_POST_LIMITS.workspaceBurst),
   };
 }
 

@@ -512,6 +512,7 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
     index('outbox_due').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
+    index('outbox_dead').on(t.deadAt).where(sql`${t.deadAt} is not null`),
   ],
 );
 

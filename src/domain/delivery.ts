@@ -10,9 +10,11 @@ export interface GrantCounts {
 }
 
 /**
- * What an assignment and its request become given its grants: all done → delivered; some done →
- * partially delivered; none done and something failed → delivery failed (retried until given up);
- * otherwise still delivering. A delivered assignment that gains a new pending grant stays delivered.
+ * What an assignment and its request become given its grants: all done → delivered; some done and
+ * some failed → partially delivered; none done and something failed → delivery failed (retried
+ * until given up); otherwise still delivering — grants of different resources are delivered side
+ * by side, so the first one done while the others are on their way is not a partial delivery.
+ * A delivered assignment that gains a new pending grant stays delivered.
  */
 export function settleDelivery(
   current: AssignmentState,
@@ -22,10 +24,8 @@ export function settleDelivery(
   if (counts.done === counts.total) return { assignment: 'delivered', request: 'delivered' };
   if (counts.done > 0) {
     if (counts.abandoned > 0) return { assignment: 'delivery_failed', request: 'partially_delivered' };
-    return {
-      assignment: current === 'delivered' && !failedAny ? 'delivered' : current,
-      request: 'partially_delivered',
-    };
+    if (!failedAny) return { assignment: current, request: null };
+    return { assignment: current, request: 'partially_delivered' };
   }
   if (failedAny) return { assignment: 'delivery_failed', request: 'delivery_failed' };
   return { assignment: current, request: null };

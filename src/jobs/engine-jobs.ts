@@ -37,12 +37,23 @@ export function engineJobs(
   return jobs;
 }
 
-/** Repeats a batch until it claims nothing, so one tick catches up on everything due. */
-async function drain(batch: () => Promise<{ claimed: number }>): Promise<number> {
-  let total = 0;
+/**
+ * Repeats a batch until it claims nothing, so one tick catches up on everything due; returns the
+ * batches' reports summed (the metrics count deliveries and DMs by outcome from it).
+ */
+async function drain<R extends { claimed: number }>(batch: () => Promise<R>): Promise<R> {
+  let total: R | null = null;
   for (;;) {
-    const { claimed } = await batch();
-    total += claimed;
-    if (claimed === 0) return total;
+    const report = await batch();
+    total = total ? sumReports(total, report) : report;
+    if (report.claimed === 0) return total;
   }
+}
+
+function sumReports<R extends { claimed: number }>(a: R, b: R): R {
+  const sum = { ...a } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(b)) {
+    if (typeof value === 'number' && typeof sum[key] === 'number') sum[key] = (sum[key] as number) + value;
+  }
+  return sum as R;
 }

@@ -1,5 +1,5 @@
 import schedule from 'node-schedule';
-import type { Logger } from '../logger.js';
+import { type Logger, outsideLogScope } from '../logger.js';
 
 export interface Job {
   name: string;
@@ -7,6 +7,14 @@ export interface Job {
   run(): Promise<unknown>;
   /** Run at most this often (wall time), whatever the tick: for jobs that call rate-limited APIs. */
   minIntervalMs?: number;
+}
+
+/** Metrics hooks: told about each tick and each job run; a hook that fails never fails a job. */
+export interface JobObserver {
+  /** Before a tick runs its jobs (e.g. how late the due work is). */
+  tickStarting?(): Promise<void>;
+  /** After each job run: its wall time, whether it threw, and what it returned. */
+  jobFinished?(job: string, run: { seconds: number; failed: boolean; result: unknown }): void;
 }
 
 export interface JobRunner {
@@ -28,8 +36,9 @@ export interface JobRunner {
  */
 export function startJobRunner(
   jobs: readonly Job[],
-  options: { cron: string | null; log: Logger },
+  options: { cron: string | null; log: Logger; observer?: JobObserver },
 ): JobRunner {
+  const observer = options.observer ?? {};
   let running: Promise<void> | null = null;
   let stopped = false;
   let kicked = false;
@@ -37,17 +46,34 @@ export function startJobRunner(
 
   const lastRun = new Map<string, number>();
   const runAll = async () => {
+    await observer.tickStarting?.().catch((error: unknown) => {
+      options.log.debug(
+        { err: error instanceof Error ? error.message : String(error) },
+        'tick observer failed',
+      );
+    });
     for (const job of jobs) {
       if (stopped) return;
       const started = performance.now();
       const last = lastRun.get(job.name);
       if (job.minIntervalMs && last !== undefined && started - last < job.minIntervalMs) continue;
       lastRun.set(job.name, started);
+      let result: unknown;
+      let failed = false;
       try {
-        const result = await job.run();
+        result = await job.run();
         options.log.debug({ job: job.name, ms: Math.round(performance.now() - started), result }, 'job ran');
       } catch (error) {
+        failed = true;
         options.log.error({ job: job.name, err: error }, 'job failed; it runs again on the next tick');
+      }
+      try {
+        observer.jobFinished?.(job.name, { seconds: (performance.now() - started) / 1000, failed, result });
+      } catch (error) {
+        options.log.debug(
+          { err: error instanceof Error ? error.message : String(error) },
+          'job observer failed',
+        );
       }
     }
   };
@@ -82,10 +108,13 @@ export function startJobRunner(
     kick() {
       if (stopped || kicked) return;
       kicked = true;
-      setImmediate(() => {
-        kicked = false;
-        void (running ? running.then(() => tick()) : tick());
-      });
+      // A tick serves everyone: it must not carry the log fields of the request that kicked it.
+      outsideLogScope(() =>
+        setImmediate(() => {
+          kicked = false;
+          void (running ? running.then(() => tick()) : tick());
+        }),
+      );
     },
     async stop() {
       stopped = true;

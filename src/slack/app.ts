@@ -1,10 +1,12 @@
 import { App, type CustomRoute, SocketModeReceiver } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { EngineDeps } from '../services/context.js';
 import { slackLogger } from './clients.js';
 import type { SlackContext } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { observeSlackRequests } from './observe/observe-requests.js';
 import { createGuardedHttpReceiver } from './receiver.js';
 
 export interface SlackAppOptions {
@@ -22,6 +24,8 @@ export interface SlackAppOptions {
   /** Port of the HTTP server (Socket Mode serves only the routes there). */
   port: number;
   afterChange(): void;
+  /** Counts requests by kind and outcome and times acks; none in tests that don't look. */
+  metrics?: Metrics;
 }
 
 export interface SlackRuntime {
@@ -80,6 +84,7 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
     afterChange: options.afterChange,
   };
   const inFlight = trackInFlight(app);
+  observeSlackRequests(app, { log: options.log, metrics: options.metrics });
   registerListeners(app, ctx);
   app.error(async (error) => {
     options.log.error({ err: error }, 'unhandled error in a Slack listener');

@@ -2,7 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import { DmSendError, type DmTransport, type RenderedMessage } from '../services/lifecycle/outbox.js';
 import { classifySlackError } from './web-api-errors.js';
 
-/** DMs through Slack: conversations.open (once per person; the outbox caches it), chat.postMessage. */
+/**
+ * DMs through Slack: chat.postMessage to the DM channel, or to the person's user id for their
+ * first DM (Slack answers with the channel; the outbox caches it).
+ */
 export function slackDmTransport(client: WebClient): DmTransport {
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -17,12 +20,6 @@ export function slackDmTransport(client: WebClient): DmTransport {
     }
   };
   return {
-    async openDm(userId) {
-      const result = await call('conversations.open', () => client.conversations.open({ users: userId }));
-      const id = result.channel?.id;
-      if (!id) throw new DmSendError('conversations.open: no channel', { retryable: true, answered: true });
-      return id;
-    },
     async post(channelId: string, message: RenderedMessage) {
       const result = await call('chat.postMessage', () =>
         client.chat.postMessage({
@@ -33,7 +30,7 @@ export function slackDmTransport(client: WebClient): DmTransport {
           unfurl_media: false,
         }),
       );
-      return { ts: result.ts ?? null };
+      return { ts: result.ts ?? null, ...(result.channel ? { channel: result.channel } : {}) };
     },
   };
 }

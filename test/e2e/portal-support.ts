@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { ViewOutput } from '@slack/bolt';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
 import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
 import { blockActionsBody, buttonAction } from '../../src/sandbox/payloads.js';
@@ -11,6 +10,9 @@ import { SYSTEM } from '../../src/services/context.js';
 import { directoryRecord } from '../../src/slack/directory.js';
 
 /** Helpers of the portal's Slack tests (test/e2e/portal-*.test.ts): fresh people, groups and packages per test. */
+
+/** Opening the Home tab drives Slack: it lives in the driver, shared with `npm run demo`. */
+export { openHome } from '../../src/sandbox/driver.js';
 
 export type Sandbox = GatehouseSandbox & { close(): Promise<void> };
 
@@ -52,22 +54,6 @@ export async function newPackage(s: Sandbox, groupId: string, policy: PolicySett
     },
   );
   return { id: created.package.id, name };
-}
-
-/** The person opens the Home tab of the app (Slack sends the view it shows, if any). */
-export async function openHome(s: Sandbox, userId: string): Promise<ViewOutput> {
-  const shown = s.fake.homeView(userId);
-  await s.event({
-    type: 'app_home_opened',
-    user: userId,
-    channel: s.fake.workspace.openDm(userId).id,
-    tab: 'home',
-    event_ts: `${Date.now() / 1000}`,
-    ...(shown ? { view: shown } : {}),
-  });
-  const view = s.fake.homeView(userId);
-  if (!view) throw new Error(`No Home view was published for ${userId}.`);
-  return view;
 }
 
 type Block = {

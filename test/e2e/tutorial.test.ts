@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickEphemeral, optionValue, submitStep, textOf, wizardOf } from '../../src/sandbox/driver.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { findPackagesByName } from '../../src/services/catalog/catalog-queries.js';
 import { ACTION } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
 import { startSandbox } from '../support/sandbox.js';
-import { optionValue, type Sandbox, submitStep, textOf, wizardOf } from './admin-support.js';
-import { clickEphemeral } from './requests-support.js';
+import type { Sandbox } from './admin-support.js';
 
 const DAY = 86_400;
 const admin = WOODGROVE.admin;
@@ -123,9 +123,14 @@ describe(`the tutorial, end to end in Slack (${databaseLabel})`, () => {
     expect(JSON.stringify(assigned.replies)).not.toContain(':no_entry:');
     expect(s.fake.groupMembers(group)).toContain(requestor);
 
+    const dmsBefore = s.fake.messagesTo(requestor).length;
     const removed = await s.command(admin, `remove <@${requestor}> Marketing Campaign`);
     expect(JSON.stringify(removed.replies)).not.toContain(':no_entry:');
     expect(s.fake.groupMembers(group)).toEqual([WOODGROVE.approver]);
+    // Told once that access was removed, and nothing about a request being canceled.
+    const told = dmTexts(requestor).slice(dmsBefore);
+    expect(told.filter((t) => t.includes('was removed'))).toHaveLength(1);
+    expect(told.some((t) => t.includes('canceled'))).toBe(false);
     const history = await s.command(requestor, 'history');
     expect(JSON.stringify(history.replies[0])).toContain('Removed');
 

@@ -13,19 +13,19 @@ import { databaseLabel } from '../support/db.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertUser } from '../support/fixtures.js';
 
+/** Like Slack: a post to a user id lands in the app's DM with them, and the answer names that DM. */
 class FakeTransport implements DmTransport {
-  opened: string[] = [];
+  /** Where each post was addressed (a user id for a first DM, else the cached DM channel). */
+  addressed: string[] = [];
   posted: { channel: string; text: string }[] = [];
   failures: DmSendError[] = [];
-  async openDm(userId: string) {
-    this.opened.push(userId);
-    return `D${userId}`;
-  }
-  async post(channel: string, message: RenderedMessage) {
+  async post(to: string, message: RenderedMessage) {
+    this.addressed.push(to);
     const failure = this.failures.shift();
     if (failure) throw failure;
+    const channel = to.startsWith('U') ? `D${to}` : to;
     this.posted.push({ channel, text: message.text });
-    return { ts: String(this.posted.length) };
+    return { ts: String(this.posted.length), channel };
   }
 }
 
@@ -51,7 +51,7 @@ describe(`outbox dispatcher (${databaseLabel})`, () => {
     return r!;
   }
 
-  it('sends each notification once, opening the DM once and caching it', async () => {
+  it('sends each notification once; the first goes to the user id, the DM channel Slack names is cached', async () => {
     const user = await insertUser(t.database.db);
     const transport = new FakeTransport();
     await queue(user, 1);
@@ -63,7 +63,7 @@ describe(`outbox dispatcher (${databaseLabel})`, () => {
       'access_delivered:1',
       'access_delivered:2',
     ]);
-    expect(transport.opened.filter((u) => u === user)).toHaveLength(1);
+    expect(transport.addressed.filter((to) => to === user || to === `D${user}`)).toEqual([user, `D${user}`]);
     const [cached] = await t.database.db.select().from(users).where(eq(users.id, user));
     expect(cached!.dmChannelId).toBe(`D${user}`);
     expect((await dispatchOutbox(t.deps, { transport, render })).claimed).toBe(0);
@@ -113,7 +113,7 @@ describe(`outbox dispatcher (${databaseLabel})`, () => {
     await dispatchOutbox(t.deps, { transport, render });
     await queue(leaver, 1);
     expect((await dispatchOutbox(t.deps, { transport, render })).dead).toBe(1);
-    expect(transport.opened).not.toContain(leaver);
+    expect(transport.addressed).not.toContain(leaver);
     expect((await row(leaver)).lastError).toBe('the recipient is deactivated');
   });
 

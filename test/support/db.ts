@@ -29,7 +29,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     databaseUrl: withDatabase(url, name),
     poolSize: options.poolSize ?? 10,
   });
-  return {
+  const created: Database = {
     ...database,
     async close() {
       await database.close();
@@ -41,6 +41,18 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       }
     },
   };
+  databaseUrls.set(created, withDatabase(url, name));
+  return created;
+}
+
+const databaseUrls = new WeakMap<Database, string>();
+
+/**
+ * The URL of a database `createTestDatabase` made on PostgreSQL, for a second handle on it (a
+ * second replica); undefined on PGlite, where the in-memory database has only its one handle.
+ */
+export function testDatabaseUrl(database: Database): string | undefined {
+  return databaseUrls.get(database);
 }
 
 /** A fresh empty database URL (not migrated), for tests of start-up itself. PostgreSQL only. */

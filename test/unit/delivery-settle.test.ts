@@ -32,6 +32,16 @@ describe('settleDelivery', () => {
       request: 'partially_delivered',
     });
   });
+  it('is not partially delivered while the other grants are only on their way', () => {
+    expect(settleDelivery('delivering', counts({ total: 2, done: 1, pending: 1 }))).toEqual({
+      assignment: 'delivering',
+      request: null,
+    });
+    expect(settleDelivery('delivered', counts({ total: 3, done: 2, pending: 1 }))).toEqual({
+      assignment: 'delivered',
+      request: null,
+    });
+  });
   it('fails delivery when nothing was done and something failed', () => {
     expect(settleDelivery('delivering', counts({ total: 1, failed: 1 }))).toEqual({
       assignment: 'delivery_failed',

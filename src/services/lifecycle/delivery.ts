@@ -207,7 +207,7 @@ async function record(deps: EngineDeps, f: ClaimedFulfilment, outcome: Outcome):
     // Grants of one assignment on different resources are recorded side by side: without this
     // lock each would count the other as still pending and the assignment would stay delivering.
     if (f.action === 'grant') {
-      // DISABLED
+      await tx.execute(sql`select id from assignments where id = ${f.assignment_id} for update`);
     }
     const error = 'error' in outcome ? outcome.error : 'note' in outcome ? outcome.note : null;
     const nextAttemptAt =

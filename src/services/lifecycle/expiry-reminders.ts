@@ -32,6 +32,8 @@ export async function sendExpiryReminders(deps: EngineDeps): Promise<number> {
       .where(
         and(
           inArray(assignments.state, [...ACTIVE_ASSIGNMENT_STATES]),
+          // Past its end the access is about to expire: "ends on …" would arrive after the fact.
+          sql`${assignments.endsAt} > ${now}`,
           sql`exists (select 1 from ${expiryReminders} r where r.assignment_id = ${assignments.id}
                  and r.sent_at is null and r.due_at <= ${now})`,
         ),

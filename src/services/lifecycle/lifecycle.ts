@@ -282,7 +282,7 @@ async function endAssignmentsSelected(
 
 /**
  * Cancels open requests (submitted, pending approval, approved, scheduled) of a package, of a
- * user, or for given assignments (extensions of access that just ended), telling each requestor
+ * user, or the extension requests of given assignments (access that just ended), telling each requestor
  * and the approvers of a pending stage, whose cards would otherwise stay open.
  */
 export async function cancelOpenRequests(
@@ -307,7 +307,7 @@ export async function cancelOpenRequests(
        where r.state in ('submitted','pending_approval','approved','scheduled')
          ${where.packageId !== undefined ? sql`and r.package_id = ${where.packageId}` : sql``}
          ${where.userId !== undefined ? sql`and r.user_id = ${where.userId}` : sql``}
-         ${where.assignmentIds?.length ? sql`and r.assignment_id = any(${sqlIntArray(where.assignmentIds)})` : sql``}
+         ${where.assignmentIds?.length ? sql`and r.type = 'user_extend' and r.assignment_id = any(${sqlIntArray(where.assignmentIds)})` : sql``}
        for update
     )
     update requests r set state = 'canceled', outcome_note = ${note}, closed_at = ${now}, updated_at = ${now}, stage = 0

@@ -33,10 +33,11 @@ export interface OutboxMessage {
 
 /** How DMs leave: Slack's Web API in the app, a fake in tests. */
 export interface DmTransport {
-  /** The DM channel with a user (conversations.open). */
-  openDm(userId: string): Promise<string>;
-  /** Posts the message; returns its ts so a card can be updated later. */
-  post(channelId: string, message: RenderedMessage): Promise<{ ts: string | null }>;
+  /**
+   * Posts the message to a DM channel, or to a person's user id (Slack then posts in the app's DM
+   * with them). Returns its ts, so a card can be updated later, and the DM channel it landed in.
+   */
+  post(channelOrUserId: string, message: RenderedMessage): Promise<{ ts: string | null; channel?: string }>;
 }
 
 /** A send that failed. `answered`: Slack replied (so we know the message was not posted). */
@@ -115,16 +116,21 @@ async function sendOne(
 ): Promise<'sent' | 'retried' | 'dead'> {
   try {
     const rendered = await options.render(message);
-    let channel = channels.get(message.recipient);
-    if (!channel) {
-      channel = await options.transport.openDm(message.recipient);
-      channels.set(message.recipient, channel);
-      await cacheDmChannel(deps, message.recipient, channel);
-    }
-    await options.pacer?.acquire(channel);
-    const { ts } = await options.transport.post(channel, rendered);
+    const cached = channels.get(message.recipient);
+    // A person's first DM goes to their user id and Slack answers with the DM channel, which is
+    // cached: no conversations.open (Tier 3, ~50 a minute) before it, so 500 first DMs at once
+    // are paced by chat.postMessage's limits alone. One DM channel per person: paced per person.
+    await options.pacer?.acquire(message.recipient);
+    const sent = await options.transport.post(cached ?? message.recipient, rendered);
     await finish(deps, message.id, sql`sent_at = ${deps.clock.now()}, last_error = null`);
-    await options.afterSend?.(message, { channel, ts }).catch((error: unknown) => {
+    const channel = sent.channel ?? cached ?? message.recipient;
+    if (!cached && sent.channel) {
+      channels.set(message.recipient, sent.channel);
+      await cacheDmChannel(deps, message.recipient, sent.channel).catch((error: unknown) => {
+        deps.log.warn({ userId: message.recipient, err: String(error) }, 'DM channel not cached');
+      });
+    }
+    await options.afterSend?.(message, { channel, ts: sent.ts }).catch((error: unknown) => {
       deps.log.warn(
         { outboxId: message.id, err: error instanceof Error ? error.message : String(error) },
         'after-send step failed',

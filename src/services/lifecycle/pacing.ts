@@ -40,11 +40,16 @@ export interface PacingLimits {
   workspaceBurst: number;
 }
 
+/**
+ * A tenth under Slack's limits (60 a minute per channel with a burst of 3; 300 a minute per
+ * workspace with a burst of 100): Slack counts sends when they arrive, so pacing at exactly its
+ * rate lets network jitter bunch two sends closer than allowed and draw a 429.
+ */
 export const SLACK_POST_LIMITS: PacingLimits = {
-  perChannelPerMinute: 60,
+  perChannelPerMinute: 54,
   perChannelBurst: 3,
-  workspacePerMinute: 300,
-  workspaceBurst: 100,
+  workspacePerMinute: 270,
+  workspaceBurst: 90,
 };
 
 /**

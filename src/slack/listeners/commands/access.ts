@@ -4,6 +4,7 @@ import { accessCommands } from '../../../../commands/index.js';
 import { routeAccessCommand } from '../../../../commands/router.js';
 import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
+import { noteRefused, requestLog, showsRefusal } from '../../observe/scope.js';
 import { errorReply } from '../../replies.js';
 
 /**
@@ -11,10 +12,11 @@ import { errorReply } from '../../replies.js';
  * response_url, ephemeral: chat.postEphemeral fails in channels the bot is not in.
  */
 export function register(app: App, ctx: SlackContext): void {
-  app.command('/access', async ({ ack, command, client, respond }) => {
+  app.command('/access', async ({ ack, command, client, respond, context }) => {
     await ack();
     const { command: sub, args } = routeAccessCommand(accessCommands, command.text ?? '');
-    const log = ctx.log.child({ slackUser: command.user_id, command: sub?.name ?? 'help' });
+    // The request's logger: its lines carry the request id, the Slack user and the sub-command.
+    const log = requestLog(context, ctx.log);
     let reply: { text: string; blocks?: unknown[] } | null;
     try {
       await ensureUser(ctx, client, command.user_id);
@@ -28,6 +30,7 @@ export function register(app: App, ctx: SlackContext): void {
             channelId: command.channel_id,
           })
         : await helpFor(ctx.engine, command.user_id, accessCommands, command.text?.trim() || undefined);
+      if (showsRefusal(reply)) noteRefused();
       ctx.afterChange();
     } catch (error) {
       reply = errorReply(error, log, { text: command.text?.slice(0, 200) });

@@ -5,6 +5,7 @@ import type { Notice } from '../../../../views/portal/notice.js';
 import type { ClickOrigin } from '../../../../views/portal/origin.js';
 import { GatehouseError, isGatehouseError } from '../../../domain/errors.js';
 import type { Logger } from '../../../logger.js';
+import { noteRefused } from '../../observe/scope.js';
 
 const clickBody = z.object({
   user: z.object({ id: z.string().regex(/^[UW][A-Z0-9]+$/) }),
@@ -70,7 +71,10 @@ export function homeMetadataOf(privateMetadata: string | undefined) {
 
 /** A refusal is the engine's sentence; anything else is logged and told as our fault. */
 export function noticeFor(error: unknown, log: Logger, where: Record<string, unknown>): Notice {
-  if (isGatehouseError(error)) return { kind: 'refused', text: error.message };
+  if (isGatehouseError(error)) {
+    noteRefused();
+    return { kind: 'refused', text: error.message };
+  }
   log.error({ ...where, err: error }, 'unexpected failure while answering a click');
   return {
     kind: 'refused',

@@ -7,6 +7,7 @@ import { isGatehouseError } from '../../../domain/errors.js';
 import { cancelRequest, recordRefusal } from '../../../services/requests/requests.js';
 import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
+import { noteRefused } from '../../observe/scope.js';
 import { clickedValue, tellClicker } from './tell-clicker.js';
 
 /**
@@ -36,6 +37,7 @@ export function register(app: App, ctx: SlackContext): void {
       await tellClicker(ctx, args, { text, blocks: [section(text)] });
     } catch (error) {
       if (isGatehouseError(error)) {
+        noteRefused();
         await tellClicker(ctx, args, refusalReply(error.message));
         await recordRefusal(ctx.engine, actor, error, { requestId }).catch((failure: unknown) =>
           ctx.log.error({ err: failure, requestId }, 'could not audit a refused click'),

@@ -9,6 +9,7 @@ import { getRequest } from '../../../services/requests/request-queries.js';
 import { decideRequest, recordRefusal } from '../../../services/requests/requests.js';
 import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
+import { noteRefused } from '../../observe/scope.js';
 import { awaitingApprovals } from './awaiting.js';
 import { clickedValue, tellClicker } from './tell-clicker.js';
 
@@ -66,6 +67,7 @@ export async function handleDecisionClick(
       return;
     }
     if (isGatehouseError(error)) {
+      noteRefused();
       await tellClicker(ctx, args, refusalReply(error.message));
       await recordRefusal(ctx.engine, actor, error, { requestId }).catch((failure: unknown) =>
         log.error({ err: failure, requestId }, 'could not audit a refused click'),

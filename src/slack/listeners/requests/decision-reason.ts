@@ -7,6 +7,7 @@ import { decisionMetadataSchema, readMetadata } from '../../../../views/requests
 import { isGatehouseError } from '../../../domain/errors.js';
 import { decideRequest, recordRefusal } from '../../../services/requests/requests.js';
 import type { SlackContext } from '../../context.js';
+import { noteRefused } from '../../observe/scope.js';
 
 const reasonStateSchema = z.object({
   [REASON_FIELD]: z.object({ [REASON_FIELD]: z.object({ value: z.string().nullish() }).passthrough() }),
@@ -39,6 +40,7 @@ export function register(app: App, ctx: SlackContext): void {
           await ack({ response_action: 'errors', errors: { [REASON_FIELD]: fieldError } });
           return;
         }
+        noteRefused();
         await ack({ response_action: 'update', view: decisionRefusedModal(error.message) });
         await recordRefusal(ctx.engine, actor, error, { requestId: metadata.requestId }).catch(
           (failure: unknown) => ctx.log.error({ err: failure }, 'could not audit a refused decision'),

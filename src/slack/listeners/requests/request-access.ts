@@ -6,6 +6,7 @@ import { requestRefusedModal } from '../../../../views/requests/request-modal.js
 import { isGatehouseError } from '../../../domain/errors.js';
 import { submitRequest } from '../../../services/requests/requests.js';
 import type { SlackContext } from '../../context.js';
+import { noteGatehouseRequest, noteRefused } from '../../observe/scope.js';
 import { findRequestable } from './open-request-modal.js';
 import { inputBlockIds, readRequestForm, requestFieldErrors, timelineOf } from './request-form.js';
 
@@ -30,7 +31,7 @@ export function register(app: App, ctx: SlackContext): void {
       const policy = entry?.policies.find((p) => p.id === form.policyId);
       if (entry) packageName = entry.package.name;
       const timeline = policy ? timelineOf(form, policy.settings, ctx.engine.clock.now()) : {};
-      await submitRequest(
+      const submitted = await submitRequest(
         ctx.engine,
         { userId },
         {
@@ -41,11 +42,15 @@ export function register(app: App, ctx: SlackContext): void {
           ...timeline,
         },
       );
+      noteGatehouseRequest(submitted.requestId);
     } catch (error) {
       if (isGatehouseError(error)) {
         const errors = requestFieldErrors(error, inputBlockIds(view));
         if (errors) await ack({ response_action: 'errors', errors });
-        else await ack({ response_action: 'update', view: requestRefusedModal(packageName, error.message) });
+        else {
+          noteRefused();
+          await ack({ response_action: 'update', view: requestRefusedModal(packageName, error.message) });
+        }
         return;
       }
       log.error({ err: error }, 'request submission failed');

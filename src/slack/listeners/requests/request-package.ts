@@ -6,6 +6,7 @@ import { packageValueSchema } from '../../../../views/requests/values.js';
 import { isGatehouseError } from '../../../domain/errors.js';
 import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
+import { noteRefused } from '../../observe/scope.js';
 import { findRequestable, openRequestModal } from './open-request-modal.js';
 import { clickedValue, tellClicker } from './tell-clicker.js';
 
@@ -37,6 +38,7 @@ export function register(app: App, ctx: SlackContext): void {
       if (blocked) await tellClicker(ctx, args, { text: blocked, blocks: [section(blocked)] });
     } catch (error) {
       if (isGatehouseError(error)) {
+        noteRefused();
         await tellClicker(ctx, args, refusalReply(error.message));
         return;
       }
