@@ -6,6 +6,9 @@ import type { EngineDeps } from './context.js';
  * the root handle inside a transaction hangs). `now` is read once so a call has one instant.
  */
 export async function inTransaction<T>(deps: EngineDeps, fn: (tx: Db, now: Date) => Promise<T>): Promise<T> {
+  // PGlite runs every statement on this thread, and a chain of them never lets the event loop
+  // turn: without a turn between transactions, Slack's requests wait for whole commands and jobs.
+  if (deps.database.kind === 'pglite') await new Promise<void>((resolve) => setImmediate(resolve));
   const now = deps.clock.now();
   return deps.database.db.transaction((tx) => fn(tx as unknown as Db, now));
 }
