@@ -11,5 +11,7 @@ export interface AccessCommand {
   usage: string;
   summary: string;
   audience: 'everyone' | 'admin';
+  /** Reads or opens a modal, changes nothing: no job tick after it (the modal's submission kicks one). */
+  readOnly?: true;
   run(call: CommandCall): Promise<CommandReply>;
 }
