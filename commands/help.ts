@@ -9,7 +9,6 @@ export function helpCommand(all: () => readonly AccessCommand[]): AccessCommand 
     usage: 'help',
     summary: 'what I can do',
     audience: 'everyone',
-    readOnly: true,
     async run(call) {
       return helpFor(call.ctx.engine, call.userId, all());
     },

@@ -11,7 +11,5 @@ export interface AccessCommand {
   usage: string;
   summary: string;
   audience: 'everyone' | 'admin';
-  /** Reads or opens a modal, changes nothing: no job tick after it (the modal's submission kicks one). */
-  readOnly?: true;
   run(call: CommandCall): Promise<CommandReply>;
 }

@@ -22,7 +22,6 @@ export const assignmentsCommand: AccessCommand = {
   usage: 'assignments <package>',
   summary: 'who holds a package, until when, with Remove buttons',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       if (!call.args) return usageReply('assignments <package>', 'Say which package.');

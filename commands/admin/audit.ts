@@ -26,7 +26,6 @@ export const auditCommand: AccessCommand = {
   usage: USAGE,
   summary: 'what happened to a package, or what a person did and had done',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       if (!call.args) return usageReply(USAGE, 'Say whose trail: a package or a person.');

@@ -7,7 +7,6 @@ export const catalogListCommand: AccessCommand = {
   usage: 'catalog list',
   summary: 'the catalogs you can manage or read, with your roles',
   audience: 'admin',
-  readOnly: true,
   async run(call) {
     return catalogListView(await listCatalogs(call.ctx.engine, { userId: call.userId }));
   },

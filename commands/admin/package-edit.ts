@@ -8,7 +8,6 @@ export const packageEditCommand: AccessCommand = {
   usage: 'package edit <package>',
   summary: 'change a package: basics, hidden, resource roles, its policy, incompatible packages',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       if (!call.args) return usageReply('package edit <package>', 'Say which package to edit.');

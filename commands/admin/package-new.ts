@@ -8,7 +8,6 @@ export const packageNewCommand: AccessCommand = {
   usage: 'package new',
   summary: 'create an access package, step by step (Basics → … → Review + create)',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       const refusal = await openPackageWizard(call.ctx, call.client, {

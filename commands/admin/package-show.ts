@@ -11,7 +11,6 @@ export const packageShowCommand: AccessCommand = {
   usage: 'package show <package>',
   summary: 'a package in detail: resource roles, policies in words, who holds it',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       if (!call.args) return usageReply('package show <package>', 'Say which package.');

@@ -34,7 +34,6 @@ export const requestsCommand: AccessCommand = {
   usage: 'requests <package>',
   summary: "a package's requests: who, under which policy, status",
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       if (!call.args) return usageReply('requests <package>', 'Say which package.');

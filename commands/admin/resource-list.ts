@@ -10,7 +10,6 @@ export const resourceListCommand: AccessCommand = {
   usage: 'resource list [catalog]',
   summary: 'the user groups, channels and webhook apps registered in catalogs',
   audience: 'admin',
-  readOnly: true,
   run: (call) =>
     answer(async () => {
       const actor = { userId: call.userId };

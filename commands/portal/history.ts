@@ -13,7 +13,6 @@ export const historyCommand: AccessCommand = {
   usage: 'history [page]',
   summary: 'every request you made, newest first, and how it ended',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     const parsed = pageArg.safeParse(call.args.trim());
     if (!parsed.success) {

@@ -7,7 +7,6 @@ export const listCommand: AccessCommand = {
   usage: 'list',
   summary: 'the access packages you can request, each with a Request button',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     const packages = await requestablePackages(
       call.ctx.engine,

@@ -8,7 +8,6 @@ export const myCommand: AccessCommand = {
   usage: 'my',
   summary: 'your access with its end dates (Extend, I’m done) and your open requests (Cancel)',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     return myAccessView({
       assignments: await myAssignments(call.ctx.engine, call.userId),

@@ -7,7 +7,6 @@ export const reviewsCommand: AccessCommand = {
   usage: 'reviews',
   summary: 'the access reviews waiting on you, with Keep / Remove for each person',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     const reviews = await reviewsAwaiting(
       call.ctx.engine,

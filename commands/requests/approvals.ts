@@ -8,7 +8,6 @@ export const approvalsCommand: AccessCommand = {
   usage: 'approvals',
   summary: 'requests waiting on your approval, with Approve / Deny',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     return approvalsListView(await awaitingApprovals(call.ctx, call.userId));
   },

@@ -17,7 +17,6 @@ export const requestCommand: AccessCommand = {
   usage: 'request [package]',
   summary: 'ask for an access package (no name: pick from a list)',
   audience: 'everyone',
-  readOnly: true,
   async run(call) {
     const { ctx, userId } = call;
     const requestable = await requestablePackages(ctx.engine, { userId }, { userId });

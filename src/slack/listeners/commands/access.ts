@@ -31,8 +31,7 @@ export function register(app: App, ctx: SlackContext): void {
           })
         : await helpFor(ctx.engine, command.user_id, accessCommands, command.text?.trim() || undefined);
       if (showsRefusal(reply)) noteRefused();
-      // Only a command that changed something has deliveries or DMs to send.
-      if (sub && !sub.readOnly) ctx.afterChange();
+      ctx.afterChange();
     } catch (error) {
       reply = errorReply(error, log, { text: command.text?.slice(0, 200) });
     }
