@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNetwork } from './domain/network-targets.js';
 
 const slackUserIdList = z
   .string()
@@ -16,8 +17,24 @@ const booleanFlag = z
   .default('')
   .transform((value) => value === '1' || value === 'true');
 
+const NODE_ENVS = ['development', 'test', 'production'] as const;
+type NodeEnv = (typeof NODE_ENVS)[number];
+
 const envSchema = z.object({
-  NODE_ENV: z.string().default('development'),
+  // Trimmed and lower-cased, so `Production` or ` production ` is production (and refuses TEST_CLOCK).
+  NODE_ENV: z
+    .string()
+    .default('development')
+    .transform((value, ctx) => {
+      const normalised = value.trim().toLowerCase() || 'development';
+      if ((NODE_ENVS as readonly string[]).includes(normalised)) return normalised as NodeEnv;
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `must be one of ${NODE_ENVS.join(', ')} (got ${JSON.stringify(value)})`,
+      });
+      return z.NEVER;
+    }),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
@@ -45,10 +62,17 @@ const envSchema = z.object({
   SLACK_POST_PACING: z.enum(['on', 'off']).default('on'),
   SLACK_POST_RATE_SCALE: z.coerce.number().positive('must be a number greater than 0').max(1_000).default(1),
   RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((networks) => networks.every((n) => parseNetwork(n) !== null), {
+      message: 'each entry must be an IP address or a network like 10.20.0.0/16',
+    }),
 });
 
 export type Config = {
-  nodeEnv: string;
+  nodeEnv: NodeEnv;
   databaseUrl: string | undefined;
   dataDir: string;
   adminUserIds: string[];
@@ -60,6 +84,8 @@ export type Config = {
   expiryBatchSize: number;
   /** 0 switches reconciliation off. */
   reconcileEveryMinutes: number;
+  /** Internal networks webhooks may still go to (loopback, private and link-local are refused otherwise). */
+  webhookAllowedNetworks: string[];
   /** Spread DMs under Slack's posting limits (off only for tests against a fake without limits). */
   postPacing: boolean;
   /** Multiplies the pacing's rates and bursts: a sandbox whose fake Slack runs faster limits matches it. */
@@ -107,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobTickCron: e.JOB_TICK_CRON === 'off' ? null : e.JOB_TICK_CRON,
     expiryBatchSize: e.EXPIRY_BATCH_SIZE,
     reconcileEveryMinutes: e.RECONCILE_EVERY_MINUTES,
+    webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
     postPacing: e.SLACK_POST_PACING === 'on',
     postRateScale: e.SLACK_POST_RATE_SCALE,
     slack: {

@@ -8,6 +8,7 @@ import { slackUsergroupConnector } from './connectors/slack-usergroup.js';
 import { webhookConnector } from './connectors/webhook.js';
 import { type Database, openDatabase, ping } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { networkTargets } from './domain/network-targets.js';
 import { testClockHandler } from './http/test-clock.js';
 import { engineJobs } from './jobs/engine-jobs.js';
 import { type JobRunner, startJobRunner } from './jobs/runner.js';
@@ -19,6 +20,7 @@ import { readOutboxGauges } from './metrics/store-probes.js';
 import type { EngineDeps } from './services/context.js';
 import { deliverFulfilments } from './services/lifecycle/delivery.js';
 import { type PacingLimits, SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
+import { loadTestClockOffset } from './services/test-clock-store.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
 import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';
@@ -60,11 +62,13 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(database);
+    await restoreTestClock(config, clock, database, log);
   } catch (error) {
     await database.close();
     throw error;
   }
   const background = backgroundClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log });
+  const webhookTargets = networkTargets(config.webhookAllowedNetworks);
   const deps: EngineDeps = {
     database,
     clock,
@@ -72,11 +76,12 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     connectors: {
       slack_usergroup: slackUsergroupConnector(background),
       slack_channel: slackChannelConnector(background),
-      webhook: webhookConnector({ wallClock }),
+      webhook: webhookConnector({ wallClock, targets: webhookTargets }),
       ...options.connectors,
     },
     log,
     batchSize: config.expiryBatchSize,
+    webhookTargets,
   };
   const metrics = createMetrics({ readStore: () => readOutboxGauges(database.db), log });
   // A person's action is acked at once; its grants and revokes are delivered right after.
@@ -159,6 +164,29 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
       log.info('stopped');
     },
   };
+}
+
+/**
+ * TEST_CLOCK=1: the test clock resumes from the offset the store keeps, so a restart never moves
+ * domain time back. TEST_CLOCK off: a stored offset is ignored (domain time is the real clock).
+ */
+async function restoreTestClock(
+  config: Config,
+  clock: Clock,
+  database: Database,
+  log: Logger,
+): Promise<void> {
+  const stored = await loadTestClockOffset(database.db);
+  if (stored === null || stored <= 0) return;
+  if (config.testClock && clock instanceof OffsetClock) {
+    clock.restore(stored);
+    log.info({ offsetMs: stored, now: clock.now().toISOString() }, 'test clock restored from the store');
+  } else {
+    log.warn(
+      { offsetMs: stored },
+      'the store keeps a test clock offset but TEST_CLOCK is off: it is ignored, domain time is the real clock',
+    );
+  }
 }
 
 /** Slack's posting limits times SLACK_POST_RATE_SCALE, rounded as the sandbox's fake scales its own. */

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { type NetworkTargets, networkTargets } from '../domain/network-targets.js';
+import { guardedPost, InternalTargetError } from './guarded-post.js';
 import { type Connector, ConnectorError, type ProvisioningTarget } from './port.js';
 
 /**
@@ -38,8 +40,11 @@ export interface WebhookConnectorOptions {
   /** Real wall clock for the signature timestamp (never the test clock). */
   wallClock: Clock;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Which addresses webhooks may go to; internal ones are refused by default (WEBHOOK_ALLOWED_NETWORKS). */
+  targets?: NetworkTargets;
 }
+
+const REFUSE_INTERNAL = networkTargets();
 
 export function webhookConnector(options: WebhookConnectorOptions): Connector {
   const send = (event: WebhookEvent) => async (target: ProvisioningTarget) => {
@@ -72,11 +77,11 @@ export async function postSigned(
 ): Promise<void> {
   const body = JSON.stringify(payload);
   const timestamp = Math.floor(options.wallClock.now().getTime() / 1000);
-  let response: Response;
+  let status: number;
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: 'POST',
-      headers: {
+    status = await guardedPost(
+      new URL(url),
+      {
         'content-type': 'application/json',
         'user-agent': 'Gatehouse-Webhook/1',
         'x-gatehouse-timestamp': String(timestamp),
@@ -84,9 +89,16 @@ export async function postSigned(
         'x-gatehouse-delivery': payload.deliveryId,
       },
       body,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
+      { targets: options.targets ?? REFUSE_INTERNAL, timeoutMs: options.timeoutMs ?? 10_000 },
+    );
   } catch (error) {
+    if (error instanceof InternalTargetError) {
+      throw new ConnectorError(
+        `The webhook at ${error.host} points into the internal network (${error.address}); Gatehouse refuses internal targets unless WEBHOOK_ALLOWED_NETWORKS lists them.`,
+        false,
+        'webhook_target_refused',
+      );
+    }
     const reason =
       error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
     throw new ConnectorError(
@@ -95,11 +107,10 @@ export async function postSigned(
       'webhook_unreachable',
     );
   }
-  await response.body?.cancel().catch(() => undefined);
-  if (response.ok) return;
-  const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
+  if (status >= 200 && status < 300) return;
+  const retryable = status === 408 || status === 429 || status >= 500;
   throw new ConnectorError(
-    `The webhook at ${new URL(url).host} answered HTTP ${response.status}${retryable ? '; it will be retried' : '; check the receiver'}.`,
+    `The webhook at ${new URL(url).host} answered HTTP ${status}${retryable ? '; it will be retried' : '; check the receiver'}.`,
     retryable,
     'webhook_refused',
   );

@@ -83,7 +83,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     client = await PGlite.create();
   } else {
     mkdirSync(dataDir, { recursive: true });
-    lock = acquireDataDirLock(dataDir);
+    lock = await acquireDataDirLock(dataDir);
     try {
       client = await PGlite.create(dataDir);
     } catch (error) {

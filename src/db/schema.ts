@@ -222,6 +222,8 @@ export const policies = pgTable(
     requestorScope: requestorScope().notNull(),
     requestorUserIds: text().array().notNull().default(sql`'{}'::text[]`),
     requestorUsergroupIds: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Lets the named people and groups request even when Slack counts them as external (Slack Connect). */
+    allowExternalRequestors: boolean().notNull().default(false),
     requestsEnabled: boolean().notNull().default(true),
     justificationRequired: boolean().notNull().default(true),
     approvalStages: jsonb().$type<ApprovalStage[]>().notNull().default([]),
@@ -514,6 +516,17 @@ export const outbox = pgTable(
     index('outbox_due').on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.deadAt} is null`),
     index('outbox_dead').on(t.deadAt).where(sql`${t.deadAt} is not null`),
   ],
+);
+
+/** The test clock's offset (TEST_CLOCK=1 only), kept so that a restart never moves domain time back. */
+export const testClock = pgTable(
+  'test_clock',
+  {
+    id: integer().primaryKey().default(1),
+    offsetMs: bigint({ mode: 'number' }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('test_clock_single_row', sql`${t.id} = 1`)],
 );
 
 export type User = typeof users.$inferSelect;

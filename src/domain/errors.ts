@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'resource.not_found'
   | 'resource.already_registered'
   | 'resource.in_use'
+  | 'resource.internal_target'
   | 'resource.role_unknown'
   | 'package.not_found'
   | 'package.name_taken'

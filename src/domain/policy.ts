@@ -79,6 +79,8 @@ export const policySettingsSchema = z.object({
   requestorScope: z.enum(REQUESTOR_SCOPES).default('specific'),
   requestorUserIds: z.array(slackUserId).max(500).default([]),
   requestorUsergroupIds: z.array(slackUsergroupId).max(50).default([]),
+  /** Lets the named people and groups request although Slack counts them external (Slack Connect). */
+  allowExternalRequestors: z.boolean().default(false),
   requestsEnabled: z.boolean().default(true),
   justificationRequired: z.boolean().default(true),
   approvalStages: z.array(approvalStageSchema).max(3).default([]),
@@ -132,7 +134,10 @@ export type EligibilityReason =
   | 'not_a_member';
 
 export function requestEligibility(policy: PolicySettings, requestor: Requestor): EligibilityReason {
-  if (requestor.deactivated || requestor.kind === 'bot' || requestor.isExternal) return 'not_a_member';
+  if (requestor.deactivated || requestor.kind === 'bot') return 'not_a_member';
+  // Someone from another organisation only ever by name (or group), on a policy that says so.
+  const externalAllowed = policy.requestorScope === 'specific' && policy.allowExternalRequestors;
+  if (requestor.isExternal && !externalAllowed) return 'not_a_member';
   if (policy.requestorScope === 'none') return 'admin_only';
   if (policy.requestorScope === 'all_members') {
     if (requestor.kind !== 'member') return 'not_a_member';

@@ -4,6 +4,7 @@ import type { OffsetClock } from '../clock.js';
 import type { JobRunner } from '../jobs/runner.js';
 import type { EngineDeps } from '../services/context.js';
 import { nextDueAt } from '../services/lifecycle/due-times.js';
+import { saveTestClockOffset } from '../services/test-clock-store.js';
 
 const advanceBody = z.object({
   advanceSeconds: z
@@ -19,7 +20,8 @@ const MAX_STEPS = 100_000;
 /**
  * POST /_test/clock {"advanceSeconds": N} (TEST_CLOCK=1 only): moves the test clock forward
  * through every due time in order, running every job to completion at each (DMs included), so
- * a 31-day jump sends the 14-day and 1-day reminders, then expires, revokes and tells.
+ * a 31-day jump sends the 14-day and 1-day reminders, then expires, revokes and tells. Each
+ * step's offset is kept in the store (start-up restores it), so a restart never goes back.
  */
 export async function advanceTestClock(
   deps: EngineDeps,
@@ -32,12 +34,25 @@ export async function advanceTestClock(
   for (let step = 0; step < MAX_STEPS; step++) {
     const next = await nextDueAt(deps, clock.now(), target);
     if (!next) break;
-    clock.advanceTo(next);
+    await moveTo(deps, clock, next);
     await jobs.runAll();
   }
-  clock.advanceTo(target);
+  await moveTo(deps, clock, target);
   await jobs.runAll();
   return clock.now();
+}
+
+/**
+ * Moves the clock to `instant`, writing the new offset to the store first: nothing can be stamped
+ * with the new time before the store holds it, so a crash anywhere in an advance keeps every step
+ * already taken, and the next start-up resumes from there (never from the wall clock).
+ */
+async function moveTo(deps: EngineDeps, clock: OffsetClock, instant: Date): Promise<void> {
+  const offset = clock.offsetAt(instant);
+  if (offset <= clock.offset) return;
+  await saveTestClockOffset(deps.database.db, offset, instant);
+  // Our own offset, not a larger one another process stored: this advance steps in order.
+  clock.restore(offset);
 }
 
 export function testClockHandler(deps: EngineDeps, clock: OffsetClock, jobs: JobRunner) {

@@ -35,6 +35,9 @@ export interface SlashCommandRequest {
   command?: string;
   /** Where it was typed; the user's DM with the app by default. */
   channelId?: string;
+  /** The workspace the command says it comes from (a Slack Connect partner's), when not this one. */
+  teamId?: string;
+  enterprise?: { id: string; name: string };
 }
 
 export function slashCommand(fake: FakeSlack, request: SlashCommandRequest): SignedBodyParts {
@@ -44,7 +47,8 @@ export function slashCommand(fake: FakeSlack, request: SlashCommandRequest): Sig
   const triggerId = fake.issueTriggerId(user.id);
   const responseUrl = fake.newResponseUrl({ userId: user.id, channelId });
   const body = slashCommandBody({
-    app: fake.app,
+    app: request.teamId ? { ...fake.app, teamId: request.teamId } : fake.app,
+    ...(request.enterprise ? { enterprise: request.enterprise } : {}),
     command: request.command ?? '/access',
     text: request.text ?? '',
     userId: user.id,

@@ -22,6 +22,8 @@ export const METHOD_LIMITS: Readonly<Record<string, RateLimit>> = {
   'conversations.invite': TIERS.tier3,
   'conversations.kick': TIERS.tier3,
   'conversations.members': TIERS.tier4,
+  // Tier 3 for internal apps; apps distributed outside the Marketplace get Tier 1 (since 2025).
+  'conversations.history': TIERS.tier3,
   'chat.update': TIERS.tier3,
   'chat.postEphemeral': TIERS.tier4,
   'views.open': TIERS.tier4,

@@ -28,6 +28,9 @@ export interface FakeUser {
   deleted: boolean;
   /** A Slack Connect user from another organisation. */
   is_stranger: boolean;
+  /** The home workspace when it is not this one (a Slack Connect partner's), and its Grid org. */
+  team_id?: string;
+  enterprise_id?: string;
   tz: string;
 }
 
@@ -76,10 +79,16 @@ export interface PostedMessage {
   /** The bot user that posted it. */
   user: string;
   threadTs?: string;
-  metadata?: unknown;
+  /** Message metadata as posted (chat.postMessage `metadata`); chat.update leaves it as it is. */
+  metadata?: MessageMetadata;
   postedAt: Date;
   /** Every chat.update applied, oldest first; text and blocks above are the current ones. */
   updates: MessageUpdate[];
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
 }
 
 export interface EphemeralMessage {

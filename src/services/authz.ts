@@ -9,10 +9,22 @@ import {
   type Permission,
   permissionDeniedMessage,
 } from '../domain/roles.js';
-import type { Actor, EngineDeps } from './context.js';
+import { type Actor, type EngineDeps, isSystemActor } from './context.js';
 
 export function isGlobalAdmin(deps: Pick<EngineDeps, 'adminUserIds'>, actor: Actor): boolean {
-  return actor.userId === 'system' || deps.adminUserIds.includes(actor.userId);
+  return isSystemActor(actor) || deps.adminUserIds.includes(actor.userId);
+}
+
+/**
+ * A permission refusal. It names the actor so that `inTransaction` can audit the attempt in a
+ * transaction of its own after the refused one rolled back (nothing of it is kept).
+ */
+export function forbidden(
+  actor: Actor,
+  message: string,
+  details: Record<string, unknown> = {},
+): GatehouseError {
+  return new GatehouseError('auth.forbidden', message, { ...details, actorId: actor.userId });
 }
 
 export async function actorRoles(
@@ -40,19 +52,15 @@ export async function requirePermission(
   const roles = await actorRoles(tx, deps, actor, catalogId);
   if (hasPermission(roles, permission)) return;
   const [catalog] = await tx.select({ name: catalogs.name }).from(catalogs).where(eq(catalogs.id, catalogId));
-  throw new GatehouseError(
-    'auth.forbidden',
-    permissionDeniedMessage(permission, catalog?.name ?? 'this catalog'),
-    {
-      permission,
-      catalogId,
-    },
-  );
+  throw forbidden(actor, permissionDeniedMessage(permission, catalog?.name ?? 'this catalog'), {
+    permission,
+    catalogId,
+  });
 }
 
 export function requireGlobalAdmin(deps: EngineDeps, actor: Actor, what: string): void {
   if (!isGlobalAdmin(deps, actor)) {
-    throw new GatehouseError('auth.forbidden', `Only a Gatehouse admin can ${what}.`);
+    throw forbidden(actor, `Only a Gatehouse admin can ${what}.`, { permission: 'admin' });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { ConnectorRegistry } from '../connectors/port.js';
 import type { Database } from '../db/client.js';
+import type { NetworkTargets } from '../domain/network-targets.js';
 import type { Logger } from '../logger.js';
 
 /** Everything a service needs, passed in: tests swap the clock, the connectors and the database. */
@@ -10,6 +11,8 @@ export interface EngineDeps {
   adminUserIds: readonly string[];
   connectors: ConnectorRegistry;
   log: Logger;
+  /** Where webhooks may point (WEBHOOK_ALLOWED_NETWORKS); internal addresses are refused when unset. */
+  webhookTargets?: NetworkTargets;
   /** Rows per statement set in batch services (expiry). */
   batchSize?: number;
   /**
@@ -19,9 +22,28 @@ export interface EngineDeps {
   deliverLater?: (fulfilmentIds: readonly number[], preclaimed: boolean) => void;
 }
 
-/** Who is asking. Jobs act as SYSTEM. */
-export interface Actor {
-  userId: string;
+declare const SYSTEM_ACTOR: unique symbol;
+
+/** A person, by Slack user id: whatever a payload or typed text names is one of these. */
+export interface PersonActor {
+  readonly userId: string;
 }
 
-export const SYSTEM: Actor = { userId: 'system' };
+/** Gatehouse itself (jobs, Slack events). Its type can only be had from SYSTEM. */
+export interface SystemActor {
+  readonly userId: 'system';
+  readonly [SYSTEM_ACTOR]: true;
+}
+
+/** Who is asking. Jobs act as SYSTEM. */
+export type Actor = PersonActor | SystemActor;
+
+/**
+ * The one system actor, recognised by identity: no Slack payload, typed text or copy of it
+ * (not even `{ userId: 'system' }` or a spread of SYSTEM) holds its rights.
+ */
+export const SYSTEM: SystemActor = Object.freeze({ userId: 'system' }) as SystemActor;
+
+export function isSystemActor(actor: Actor): actor is SystemActor {
+  return actor === SYSTEM;
+}

@@ -3,10 +3,12 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EngineDeps } from '../services/context.js';
-import { slackLogger } from './clients.js';
+import { interactiveClient, slackLogger } from './clients.js';
 import type { SlackContext } from './context.js';
+import { installationIdentity } from './installation.js';
 import { registerListeners } from './listeners/index.js';
 import { observeSlackRequests } from './observe/observe-requests.js';
+import { answerOutOfDate } from './out-of-date.js';
 import { createGuardedHttpReceiver } from './receiver.js';
 
 export interface SlackAppOptions {
@@ -69,22 +71,24 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
           log: options.log,
           slackLogger: logger,
         });
-  const app = new App({
-    token: options.botToken,
-    receiver,
-    logger,
-    clientOptions,
-    // auth.test at start-up would fail the whole start on a network blip; the first call tells instead.
-    tokenVerificationEnabled: false,
+  const identity = installationIdentity({
+    client: interactiveClient({ token: options.botToken, apiUrl: options.apiUrl, log: options.log }),
+    botToken: options.botToken,
+    log: options.log,
   });
+  // authorize instead of token: Bolt would call auth.test on every request; this knows it already.
+  const app = new App({ authorize: identity.authorize, receiver, logger, clientOptions });
   const ctx: SlackContext = {
     engine: options.engine,
     log: options.log,
     wallClock: options.wallClock,
     afterChange: options.afterChange,
+    installation: identity.current,
   };
   const inFlight = trackInFlight(app);
   observeSlackRequests(app, { log: options.log, metrics: options.metrics });
+  // Before the listeners: it records what they match, to answer what none of them will.
+  answerOutOfDate(app, ctx);
   registerListeners(app, ctx);
   app.error(async (error) => {
     options.log.error({ err: error }, 'unhandled error in a Slack listener');
@@ -93,6 +97,8 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
     app,
     mode,
     async start() {
+      // A network blip or a rate limit here never fails the start: it is asked again in the background.
+      await identity.start();
       if (mode === 'socket') {
         await app.start();
         return options.port;
@@ -103,6 +109,7 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
     },
     idle: () => inFlight.idle(),
     async stop() {
+      identity.stop();
       await app.stop();
       await inFlight.idle();
     },

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { EngineDeps } from '../services/context.js';
+import type { Installation } from './installation.js';
 
 /** What every command and listener gets: the engine's dependencies and a way to nudge the jobs. */
 export interface SlackContext {
@@ -14,6 +15,8 @@ export interface SlackContext {
    * instead of at the next tick, without making the person wait for them.
    */
   afterChange(): void;
+  /** This installation's workspace and bot, as auth.test said at start-up; null until it has. */
+  installation(): Installation | null;
 }
 
 /** One slash-command call, parsed from Slack's payload. */

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { getUser, upsertUser } from '../services/catalog/users.js';
+import { SYSTEM } from '../services/context.js';
 import type { SlackContext } from './context.js';
+import { type Installation, isOwnWorkspace } from './installation.js';
 
 /** The parts of a Slack user object Gatehouse keeps (users.info, user_change). */
 export interface SlackUserObject {
@@ -12,17 +14,33 @@ export interface SlackUserObject {
   is_restricted?: boolean;
   is_ultra_restricted?: boolean;
   is_stranger?: boolean;
+  /** The person's home workspace: another one's for a Slack Connect user. */
+  team_id?: string;
+  enterprise_id?: string;
+  /** Enterprise Grid: the org the person belongs to. */
+  enterprise_user?: { enterprise_id?: string };
   profile?: { email?: string; real_name?: string; display_name?: string };
 }
 
+/**
+ * Whether Slack's user object is someone from outside this installation: a stranger, a user
+ * whose home workspace is another (a partner's, over Slack Connect), or on Enterprise Grid a
+ * user of another org. A user object that names no workspace is taken as external: safe.
+ */
+export function isExternalUser(user: SlackUserObject, installation: Installation): boolean {
+  if (user.is_stranger) return true;
+  const enterpriseId = user.enterprise_user?.enterprise_id ?? user.enterprise_id ?? null;
+  return !isOwnWorkspace(installation, { teamId: user.team_id ?? null, enterpriseId });
+}
+
 /** Guests (single- and multi-channel), bots, Slack Connect users and deactivated users as Gatehouse counts them. */
-export function directoryRecord(user: SlackUserObject & { id: string }) {
+export function directoryRecord(user: SlackUserObject & { id: string }, installation: Installation) {
   return {
     id: user.id,
     name: user.real_name || user.profile?.real_name || user.profile?.display_name || user.name || user.id,
     email: user.profile?.email ?? null,
     kind: user.is_bot ? 'bot' : user.is_restricted || user.is_ultra_restricted ? 'guest' : 'member',
-    isExternal: Boolean(user.is_stranger),
+    isExternal: isExternalUser(user, installation),
     deactivated: Boolean(user.deleted),
   } as const;
 }
@@ -40,13 +58,16 @@ export async function ensureUser(ctx: SlackContext, client: WebClient, userId: s
     known.name !== known.id &&
     ctx.wallClock.now().getTime() - known.updatedAt.getTime() < STALE_AFTER_MS;
   if (fresh) return;
+  // Until Slack has said which workspace is ours, nobody is recorded: unknown people count as guests.
+  const installation = ctx.installation();
+  if (!installation) return;
   try {
     const result = await client.users.info({ user: userId });
     if (result.user?.id)
       await upsertUser(
         ctx.engine,
-        { userId: 'system' },
-        directoryRecord(result.user as SlackUserObject & { id: string }),
+        SYSTEM,
+        directoryRecord(result.user as SlackUserObject & { id: string }, installation),
       );
   } catch (error) {
     // Without Slack's answer the engine treats an unknown user as a guest: safe, and said in the log.

@@ -5,7 +5,7 @@ import { renderNotification } from '../../views/notifications.js';
 import type { RenderedCard } from '../../views/requests/request-card.js';
 import type { NotificationKind } from '../domain/notifications.js';
 import type { EngineDeps } from '../services/context.js';
-import type { OutboxMessage, RenderedMessage } from '../services/lifecycle/outbox.js';
+import type { OutboxMessage, RenderedMessage, SentMessage } from '../services/lifecycle/outbox.js';
 import { refreshHome } from './listeners/portal/home.js';
 import { reviewRequestedMessage } from './listeners/portal/review-dm.js';
 import { requestCards } from './request-cards.js';
@@ -13,7 +13,7 @@ import { requestCards } from './request-cards.js';
 /** Turns outbox rows into Slack DMs. */
 export interface Notifier {
   render(message: OutboxMessage): Promise<RenderedMessage>;
-  afterSend(message: OutboxMessage, sent: { channel: string; ts: string | null }): Promise<void>;
+  afterSend(message: OutboxMessage, sent: SentMessage): Promise<void>;
 }
 
 /** The notifications that ARE the request's card: the requestor's and each approver's copy. */
@@ -46,7 +46,8 @@ const requestIdSchema = z.coerce.number().int().positive();
  * Outbox rows → DMs. A request's first messages (to the requestor, to each approver) are its
  * living card, recorded once posted; every later notification about the request still goes out
  * as a short DM, and re-renders the card from the engine's current state into every copy
- * (chat.update), so buttons disappear once decided and each copy says who did what when.
+ * (chat.update), so buttons disappear once decided and each copy says who did what when. A card
+ * found in the DM's history instead of posted (see the outbox) is recorded and updated the same.
  */
 export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
   const cards = requestCards(deps, client);
@@ -85,7 +86,11 @@ export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
       const requestId = requestIdOf(message);
       if (requestId === null) return;
       if (card && sent.ts) {
-        await cards.posted(requestId, message.recipient, { channel: sent.channel, ts: sent.ts }, card);
+        // A copy found in the DM's history (posted by an attempt whose outcome was lost) shows the
+        // card as it was then, not as just rendered: recorded without it, the refresh below
+        // brings that copy up to date.
+        const shown = sent.recovered ? undefined : card;
+        await cards.posted(requestId, message.recipient, { channel: sent.channel, ts: sent.ts }, shown);
       }
       await cards.refresh(requestId);
     },

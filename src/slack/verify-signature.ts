@@ -33,7 +33,36 @@ export function expectedSlackSignature(secret: string, timestamp: string, rawBod
   return `v0=${hmac.digest('hex')}`;
 }
 
+/** What can be checked before the body is read: the headers and the timestamp window. */
+export type SignatureHeadersInput = Omit<SignatureInput, 'rawBody'>;
+
+type Refusal = Extract<SignatureCheck, { ok: false }>;
+
+/**
+ * The checks that need no body: a secret is configured, both headers are there and well formed,
+ * the timestamp is within the window (both ways) of the wall clock. The receiver runs this
+ * before reading a byte of the body, so an unsigned or replayed request costs almost nothing.
+ */
+export function verifySlackSignatureHeaders(input: SignatureHeadersInput): SignatureCheck {
+  const check = checkHeaders(input);
+  return check.ok ? { ok: true } : check;
+}
+
 export function verifySlackSignature(input: SignatureInput): SignatureCheck {
+  const check = checkHeaders(input);
+  if (!check.ok) return check;
+  const expected = Buffer.from(expectedSlackSignature(input.signingSecret, check.timestamp, input.rawBody));
+  const given = Buffer.from(check.signature);
+  // The format check makes both the same length, which timingSafeEqual requires.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return refuse('signature_mismatch', 'X-Slack-Signature does not match the body.');
+  }
+  return { ok: true };
+}
+
+function checkHeaders(
+  input: SignatureHeadersInput,
+): { ok: true; timestamp: string; signature: string } | Refusal {
   if (!input.signingSecret) return refuse('missing_secret', 'No signing secret is configured.');
   const timestamp = singleHeader(input.timestampHeader);
   const signature = singleHeader(input.signatureHeader);
@@ -54,13 +83,7 @@ export function verifySlackSignature(input: SignatureInput): SignatureCheck {
   if (!/^v0=[0-9a-f]{64}$/.test(signature)) {
     return refuse('malformed_signature', 'X-Slack-Signature is not a v0 HMAC-SHA256 signature.');
   }
-  const expected = Buffer.from(expectedSlackSignature(input.signingSecret, timestamp, input.rawBody));
-  const given = Buffer.from(signature);
-  // The format check above makes both the same length, which timingSafeEqual requires.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return refuse('signature_mismatch', 'X-Slack-Signature does not match the body.');
-  }
-  return { ok: true };
+  return { ok: true, timestamp, signature };
 }
 
 function singleHeader(value: string | string[] | null | undefined): string | undefined {
@@ -68,6 +91,6 @@ function singleHeader(value: string | string[] | null | undefined): string | und
   return first === null || first === undefined || first === '' ? undefined : first;
 }
 
-function refuse(reason: SignatureFailure, message: string): SignatureCheck {
+function refuse(reason: SignatureFailure, message: string): Refusal {
   return { ok: false, reason, message };
 }

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { ConnectorError, type ProvisioningTarget } from '../../src/connectors/port.js';
 import { signWebhook, webhookConnector } from '../../src/connectors/webhook.js';
+import { networkTargets } from '../../src/domain/network-targets.js';
 
 const SECRET = 'a-webhook-secret-of-32-characters';
+/** The receivers here listen on loopback: allowed the way an admin would (WEBHOOK_ALLOWED_NETWORKS). */
+const targets = networkTargets(['127.0.0.0/8']);
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -59,7 +62,7 @@ describe('webhook connector', () => {
 
   it('posts a signed JSON event that a receiver can verify (known answer)', async () => {
     answer = { status: 200 };
-    await webhookConnector({ wallClock }).grant(target());
+    await webhookConnector({ wallClock, targets }).grant(target());
     const last = received.at(-1)!;
     const timestamp = Number(last.headers['x-gatehouse-timestamp']);
     expect(timestamp).toBe(Math.floor(Date.parse('2026-11-27T10:00:00Z') / 1000));
@@ -78,7 +81,7 @@ describe('webhook connector', () => {
   });
 
   it('sends revoke with the same scheme', async () => {
-    await webhookConnector({ wallClock }).revoke(target());
+    await webhookConnector({ wallClock, targets }).revoke(target());
     expect(JSON.parse(received.at(-1)!.body).event).toBe('revoke');
   });
 
@@ -90,7 +93,7 @@ describe('webhook connector', () => {
       [404, false],
     ] as const) {
       answer = { status };
-      const error = await webhookConnector({ wallClock })
+      const error = await webhookConnector({ wallClock, targets })
         .grant(target())
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectorError);
@@ -101,7 +104,7 @@ describe('webhook connector', () => {
 
   it('gives up on a slow receiver after its timeout and calls that retryable', async () => {
     answer = { status: 200, hang: true };
-    const error = await webhookConnector({ wallClock, timeoutMs: 150 })
+    const error = await webhookConnector({ wallClock, targets, timeoutMs: 150 })
       .grant(target())
       .catch((e: unknown) => e);
     expect((error as ConnectorError).retryable).toBe(true);
@@ -111,9 +114,43 @@ describe('webhook connector', () => {
   it('an unreachable receiver is retryable', async () => {
     const t = target();
     t.resource.webhookUrl = 'http://127.0.0.1:1/hook';
-    const error = await webhookConnector({ wallClock })
+    const error = await webhookConnector({ wallClock, targets })
       .grant(t)
       .catch((e: unknown) => e);
     expect((error as ConnectorError).retryable).toBe(true);
+  });
+
+  it('refuses internal targets unless a configured network allows them: nothing is sent', async () => {
+    answer = { status: 200 };
+    const port = new URL(base).port;
+    const before = received.length;
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      `[::ffff:127.0.0.1]:${port}`,
+      '169.254.169.254',
+      '10.0.0.8',
+      '192.168.1.20',
+      '[fd00::1]',
+    ]) {
+      const t = target();
+      t.resource.webhookUrl = `http://${host}/hook`;
+      const error = await webhookConnector({ wallClock, timeoutMs: 500 })
+        .grant(t)
+        .catch((e: unknown) => e);
+      expect(error, host).toBeInstanceOf(ConnectorError);
+      expect((error as ConnectorError).code, host).toBe('webhook_target_refused');
+      expect((error as ConnectorError).retryable).toBe(false);
+      expect((error as ConnectorError).message).toContain('WEBHOOK_ALLOWED_NETWORKS');
+    }
+    expect(received.length).toBe(before);
+    // Allowing one network opens that network only.
+    const allowed = target();
+    allowed.resource.webhookUrl = `http://localhost:${port}/hook`;
+    await webhookConnector({ wallClock, targets: networkTargets(['127.0.0.1/32', '::1/128']) }).grant(
+      allowed,
+    );
+    expect(received.length).toBe(before + 1);
   });
 });

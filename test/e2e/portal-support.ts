@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
 import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
+import { userJson } from '../../src/sandbox/methods/users.js';
 import { blockActionsBody, buttonAction } from '../../src/sandbox/payloads.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { FORM_CONTENT_TYPE } from '../../src/sandbox/signing.js';
 import { createPackage } from '../../src/services/catalog/packages.js';
 import { upsertUser } from '../../src/services/catalog/users.js';
 import { SYSTEM } from '../../src/services/context.js';
-import { directoryRecord } from '../../src/slack/directory.js';
+import { directoryRecord, type SlackUserObject } from '../../src/slack/directory.js';
+import type { Installation } from '../../src/slack/installation.js';
 
 /** Helpers of the portal's Slack tests (test/e2e/portal-*.test.ts): fresh people, groups and packages per test. */
 
@@ -21,14 +23,32 @@ const suffix = () => randomBytes(3).toString('hex');
 /** A new member of the workspace, known to the engine (as users.info would have told it). */
 export async function newPerson(s: Sandbox, name = `person-${suffix()}`): Promise<string> {
   const user = s.fake.workspace.addUser({ name, real_name: name });
-  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(user));
+  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(slackUser(s, user.id), installationOf(s)));
   return user.id;
 }
 
 /** Someone of the seeded workspace, made known to the engine. */
 export async function knownPerson(s: Sandbox, userId: string): Promise<string> {
-  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(s.fake.workspace.user(userId)));
+  await upsertUser(s.gatehouse.deps, SYSTEM, directoryRecord(slackUser(s, userId), installationOf(s)));
   return userId;
+}
+
+/** The user object users.info answers with. */
+function slackUser(s: Sandbox, userId: string): SlackUserObject & { id: string } {
+  return userJson(s.fake.workspace, s.fake.workspace.user(userId)) as unknown as SlackUserObject & {
+    id: string;
+  };
+}
+
+/** The installation as auth.test tells the app about the sandbox workspace. */
+export function installationOf(s: Sandbox): Installation {
+  const { workspace } = s.fake;
+  return {
+    teamId: workspace.team.id,
+    enterpriseId: null,
+    botUserId: workspace.bot.userId,
+    botId: workspace.bot.botId,
+  };
 }
 
 export function newGroup(s: Sandbox, users: string[] = []): string {

@@ -478,11 +478,52 @@ describe(`access packages (${databaseLabel})`, () => {
       expect(rows[0]?.data).toMatchObject({ role: 'member', resource: '#campaign' });
     });
 
-    it('registers a Slack channel not in any catalog in the package catalog', async () => {
+    it('refuses a package manager creating a package with a user group no catalog holds: nothing is half-created', async () => {
       const { catalog, packageManager } = await catalogWithPeople();
+      const name = `Security ${uniqueSuffix()}`;
+      await expectRefusal(
+        t.database.db,
+        () =>
+          createPackage(t.deps, actor(packageManager), {
+            catalogId: catalog.id,
+            name,
+            resourceRoles: [
+              {
+                resource: { kind: 'slack_usergroup', externalId: slackId('S'), name: 'Security admins' },
+                role: 'member',
+              },
+            ],
+          }),
+        'auth.forbidden',
+        /Ask one of them to add the user group Security admins/,
+      );
+      expect(await auditRowsFor(t.database.db, 'auth.refused', { catalogId: catalog.id })).toHaveLength(1);
+    });
+
+    it('registers a Slack channel not in any catalog in the package catalog, for its owners only', async () => {
+      const { catalog, owner, packageManager } = await catalogWithPeople();
       const { package: pkg } = await newPackage(catalog.id);
       const externalId = slackId('C');
-      const added = await addResourceRole(t.deps, actor(packageManager), {
+      // The escalation hole: a package manager brought any group into their catalog, then assigned themselves.
+      await expectRefusal(
+        t.database.db,
+        () =>
+          addResourceRole(t.deps, actor(packageManager), {
+            packageId: pkg.id,
+            resource: { kind: 'slack_channel', externalId, name: '#launch' },
+          }),
+        'auth.forbidden',
+        `Only owners of the ${catalog.name} catalog and Gatehouse admins can bring a new resource into it.`,
+      );
+      const [refused] = await auditRowsFor(t.database.db, 'auth.refused', { catalogId: catalog.id });
+      expect(refused).toMatchObject({
+        actorId: packageManager,
+        data: {
+          permission: 'catalog.manage',
+          resource: { kind: 'slack_channel', externalId, name: '#launch' },
+        },
+      });
+      const added = await addResourceRole(t.deps, actor(owner), {
         packageId: pkg.id,
         resource: { kind: 'slack_channel', externalId, name: '#launch' },
       });

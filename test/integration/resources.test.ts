@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessPackages, resources } from '../../src/db/schema.js';
+import { networkTargets } from '../../src/domain/network-targets.js';
 import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
 import {
   listResources,
@@ -108,12 +109,44 @@ describe(`resources (${databaseLabel})`, () => {
       expect(JSON.stringify(audited?.data)).not.toContain('a-very-long-shared-secret');
     });
 
-    it('allows plain http only on 127.0.0.1 and localhost', async () => {
+    it('refuses webhooks into the internal network unless an admin allows that network', async () => {
       const { catalog } = await catalogWithPeople();
+      for (const webhookUrl of [
+        'http://127.0.0.1:8787/hook',
+        'http://localhost:3000/hook',
+        'https://169.254.169.254/latest/meta-data',
+        'https://10.1.2.3/hook',
+        'https://[::1]/hook',
+        'https://[fd12::8]/hook',
+      ]) {
+        await expectRefusal(
+          t.database.db,
+          () => registerResource(t.deps, ADMIN, webhookInput(catalog.id, { webhookUrl })),
+          'resource.internal_target',
+          /points into the internal network .*WEBHOOK_ALLOWED_NETWORKS/,
+        );
+      }
+      const allowing = { ...t.deps, webhookTargets: networkTargets(['127.0.0.0/8', '::1/128']) };
       for (const webhookUrl of ['http://127.0.0.1:8787/hook', 'http://localhost:3000/hook']) {
-        const resource = await registerResource(t.deps, ADMIN, webhookInput(catalog.id, { webhookUrl }));
+        const resource = await registerResource(allowing, ADMIN, webhookInput(catalog.id, { webhookUrl }));
         expect(resource.webhookUrl).toBe(webhookUrl);
       }
+      // Someone who may not register resources learns nothing about where an address resolves.
+      const { reader } = await catalogWithPeople();
+      await expectRefusal(
+        t.database.db,
+        () =>
+          registerResource(
+            t.deps,
+            actor(reader),
+            webhookInput(catalog.id, { webhookUrl: 'https://10.1.2.3/hook' }),
+          ),
+        'auth.forbidden',
+      );
+    });
+
+    it('allows plain http only on loopback', async () => {
+      const { catalog } = await catalogWithPeople();
       for (const webhookUrl of ['http://crm.example.com/hook', 'ftp://crm.example.com/hook', 'not a url']) {
         await expectRefusal(
           t.database.db,
@@ -197,7 +230,7 @@ describe(`resources (${databaseLabel})`, () => {
               name: 'nope',
             }),
           'auth.forbidden',
-          /manage this catalog/,
+          /^Only owners of the .* catalog and Gatehouse admins can bring a new resource into it/,
         );
       }
     });

@@ -53,18 +53,18 @@ describe(`start-up (${databaseLabel})`, () => {
     }
   });
 
-  it('guards a PGlite data directory: a second holder is refused, a stale lock is taken over', () => {
+  it('guards a PGlite data directory: a second holder is refused, a released lock is taken again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-lock-'));
-    const lock = acquireDataDirLock(dir);
-    expect(() => acquireDataDirLock(dir)).toThrow(DataDirLockedError);
+    const lock = await acquireDataDirLock(dir);
+    await expect(acquireDataDirLock(dir)).rejects.toThrow(DataDirLockedError);
     lock.release();
-    const again = acquireDataDirLock(dir);
+    const again = await acquireDataDirLock(dir);
     again.release();
   });
 
   it('a second process on the same DATA_DIR exits with one clear line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-data-'));
-    const lock = acquireDataDirLock(dir);
+    const lock = await acquireDataDirLock(dir);
     try {
       const { code, stderr } = await runMain({ ...SLACK_ENV, DATA_DIR: dir, PORT: '0' });
       expect(code).toBe(1);

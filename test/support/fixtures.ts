@@ -135,10 +135,17 @@ export async function snapshotCounts(db: Db): Promise<Record<string, number>> {
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const result = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown;
+    // Refused attempts are audited on purpose (auth.refused): counted apart, under audit_refusals.
+    const where = table === 'audit_log' ? ` where action <> 'auth.refused'` : '';
+    const result = (await db.execute(sql.raw(`select count(*)::int as n from ${table}${where}`))) as unknown;
     const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
     counts[table] = Number((rows[0] as { n: number }).n);
   }
+  const refusals = (await db.execute(
+    sql.raw(`select count(*)::int as n from audit_log where action = 'auth.refused'`),
+  )) as unknown;
+  const refusalRows = Array.isArray(refusals) ? refusals : (refusals as { rows: { n: number }[] }).rows;
+  counts.audit_refusals = Number((refusalRows[0] as { n: number }).n);
   // Also fingerprint updatable state, so an UPDATE without an insert is caught too.
   const fingerprint = (await db.execute(
     sql.raw(`select md5(

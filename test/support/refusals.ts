@@ -7,7 +7,8 @@ import { snapshotCounts } from './fixtures.js';
 
 /**
  * Runs a call that must be refused with `code` and asserts the store is exactly as before
- * (a failed call changes nothing). Returns the error for further checks of its message.
+ * (a failed call changes nothing) but for the one `auth.refused` audit row a permission
+ * refusal leaves. Returns the error for further checks of its message.
  */
 export async function expectRefusal(
   db: Db,
@@ -24,7 +25,11 @@ export async function expectRefusal(
   const refusal = error as GatehouseError;
   expect(refusal.code, refusal.message).toBe(code);
   if (message !== undefined) expect(refusal.message).toMatch(message);
-  expect(await snapshotCounts(db)).toEqual(before);
+  const refusalsAudited = code === 'auth.forbidden' ? 1 : 0;
+  expect(await snapshotCounts(db)).toEqual({
+    ...before,
+    audit_refusals: before.audit_refusals! + refusalsAudited,
+  });
   return refusal;
 }
 

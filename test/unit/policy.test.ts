@@ -43,6 +43,21 @@ describe('policy defaults and eligibility', () => {
     expect(requestEligibility(p, { ...member, deactivated: true })).toBe('not_a_member');
   });
 
+  it('lets someone external request only by name, on a policy that allows outsiders', () => {
+    const external = { ...member, isExternal: true };
+    const named = { requestorScope: 'specific', requestorUserIds: ['U0REQ1'] } as const;
+    expect(requestEligibility(policySettingsSchema.parse(named), external)).toBe('not_a_member');
+    const open = policySettingsSchema.parse({ ...named, allowExternalRequestors: true });
+    expect(requestEligibility(open, external)).toBe('eligible');
+    expect(requestEligibility(open, { ...external, userId: 'U0OTHER' })).toBe('not_in_scope');
+    // "Every member" never includes them, whatever the flag says.
+    const everyone = policySettingsSchema.parse({
+      requestorScope: 'all_members',
+      allowExternalRequestors: true,
+    });
+    expect(requestEligibility(everyone, external)).toBe('not_a_member');
+  });
+
   it('admin-only and disabled policies take no requests', () => {
     expect(requestEligibility(policySettingsSchema.parse({ requestorScope: 'none' }), member)).toBe(
       'admin_only',

@@ -14,6 +14,7 @@ import {
   type WizardDraft,
 } from '../../views/admin/wizard/draft.js';
 import { readWizardStep, type WizardData, wizardStepView } from '../../views/admin/wizard/index.js';
+import { resourcesBlocks } from '../../views/admin/wizard/resources.js';
 import { wizardDoneView, wizardFailedView, wizardProgressView } from '../../views/admin/wizard/result.js';
 import { emptyWizardData } from '../../views/admin/wizard/shell.js';
 import type { StateValues } from '../../views/admin/wizard/state.js';
@@ -301,6 +302,29 @@ describe('reading the wizard steps', () => {
     expect(forged).toMatchObject({ ok: false, errors: { catalog: expect.any(String) } });
   });
 
+  it('Resources: someone who may not bring resources into the catalog picks only what it holds', () => {
+    const draft = tutorialDraft('resources');
+    const answers = answersFor(draft, {
+      resources: ['S0SECURITY'],
+      channels: ['C0CAMPAIGN'],
+      role: 'member',
+    });
+    const held = data({ registeredSlackIds: ['C0CAMPAIGN'] });
+    expect(readWizardStep('resources', answers, draft, held)).toEqual({
+      ok: false,
+      errors: {
+        resources:
+          'Only owners of General and Gatehouse admins can bring a new user group into it: pick one it holds already, or ask them to add it.',
+      },
+    });
+    expect(
+      readWizardStep('resources', answers, draft, data({ registeredSlackIds: ['C0CAMPAIGN', 'S0SECURITY'] })),
+    ).toMatchObject({ ok: true });
+    expect(JSON.stringify(resourcesBlocks(draft, held))).toContain(
+      'Only its owners and Gatehouse admins can add new ones',
+    );
+  });
+
   it('Resources: at least one when creating; user groups, channels and webhook roles are kept as ids', () => {
     const draft = tutorialDraft('resources');
     expect(readWizardStep('resources', answersFor(draft, { role: 'member' }), draft, data())).toEqual({
@@ -316,7 +340,7 @@ describe('reading the wizard steps', () => {
         role: 'member',
       }),
       draft,
-      data(),
+      data({ mayRegisterResources: true }),
     );
     expect(ok).toMatchObject({
       ok: true,

@@ -57,12 +57,15 @@ export function auditView(
   hasMore: boolean,
 ): AdminReply {
   const title = 'packageId' in target ? `Audit trail of ${target.packageName}` : 'Audit trail';
+  // The header is plain_text; the fallback text is parsed as mrkdwn.
+  const textTitle =
+    'packageId' in target ? `Audit trail of ${userText(target.packageName, 140)}` : 'Audit trail';
   const blocks: KnownBlock[] = [header(title)];
   if ('userId' in target)
     blocks.push(section(`Everything done by or about ${mention(target.userId)}, newest first.`));
   if (page.length === 0) {
     blocks.push(section(offset === 0 ? 'Nothing has happened here yet.' : 'No older events.'));
-    return { text: `${title}: nothing yet`, blocks };
+    return { text: `${textTitle}: nothing yet`, blocks };
   }
   for (let i = 0; i < page.length; i += LINES_PER_SECTION) {
     blocks.push(
@@ -85,5 +88,5 @@ export function auditView(
       ]),
     );
   }
-  return { text: truncate(`${title}: ${page.length} events`, 3000), blocks };
+  return { text: truncate(`${textTitle}: ${page.length} events`, 3000), blocks };
 }

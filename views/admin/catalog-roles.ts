@@ -24,5 +24,5 @@ export function catalogRolesView(catalogName: string, holders: readonly CatalogR
       `\`/access catalog roles ${name} add @person owner|reader|package manager|assignment manager\` grants one; \`remove\` takes it back.`,
     ),
   );
-  return { text: `Roles in ${catalogName}: ${holders.length}`, blocks };
+  return { text: `Roles in ${name}: ${holders.length}`, blocks };
 }

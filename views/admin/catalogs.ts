@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { describeRole } from '../../src/domain/roles.js';
 import type { CatalogSummary } from '../../src/services/catalog/catalogs.js';
 import { context, header, section } from '../blocks.js';
-import { userText } from '../mrkdwn.js';
+import { escapeMrkdwn, truncate, userText } from '../mrkdwn.js';
 
 /** `/access catalog list`: the catalogs a person can see, with their roles and counts. */
 export function catalogListView(catalogs: readonly CatalogSummary[]): { text: string; blocks: KnownBlock[] } {
@@ -22,5 +22,5 @@ export function catalogListView(catalogs: readonly CatalogSummary[]): { text: st
     );
   }
   if (catalogs.length > shown.length) blocks.push(context(`Showing ${shown.length} of ${catalogs.length}.`));
-  return { text: `Catalogs: ${shown.map((c) => c.name).join(', ')}`, blocks };
+  return { text: truncate(`Catalogs: ${escapeMrkdwn(shown.map((c) => c.name).join(', '))}`, 3000), blocks };
 }

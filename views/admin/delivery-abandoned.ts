@@ -30,13 +30,8 @@ export function renderDeliveryAbandoned(data: Record<string, unknown>): {
   } else {
     blocks.push(context('Fix the cause, then assign the package again.'));
   }
-  return {
-    text: truncate(
-      `Gatehouse gave up giving ${str(data.userId)} ${str(data.role)} on ${str(data.resource)} (${str(data.packageName)}).`,
-      3000,
-    ),
-    blocks,
-  };
+  // The fallback text is parsed as mrkdwn too: the same escaped sentence as the blocks.
+  return { text: truncate(text, 3000), blocks };
 }
 
 /** What the DM says once Retry was pressed (it replaces the buttons). */

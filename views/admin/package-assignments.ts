@@ -101,7 +101,7 @@ export function packageAssignmentsView(
   const packageName = pkg.name;
   return {
     text: truncate(
-      `${notice ? `${notice.text} ` : ''}${rows.length} ${rows.length === 1 ? 'person has' : 'people have'} ${packageName}.`,
+      `${notice ? `${engineText(notice.text)} ` : ''}${rows.length} ${rows.length === 1 ? 'person has' : 'people have'} ${userText(packageName, 140)}.`,
       3000,
     ),
     blocks: packageAssignmentsBlocks(pkg, rows, notice),

@@ -50,10 +50,7 @@ export function packageDetailsView(details: PackageDetails, activeAssignments: n
     ),
   );
   return {
-    text: truncate(
-      `${pkg.name}: ${roles.length} resource roles, ${activeAssignments} people with access`,
-      3000,
-    ),
+    text: truncate(`${name}: ${roles.length} resource roles, ${activeAssignments} people with access`, 3000),
     blocks,
   };
 }

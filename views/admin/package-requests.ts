@@ -47,7 +47,7 @@ export function packageRequestsView(
 ): AdminReply {
   const name = userText(packageName, 140);
   if (rows.length === 0) {
-    const text = `Nobody has requested ${packageName} yet.`;
+    const text = `Nobody has requested ${name} yet.`;
     return { text, blocks: [section(`Nobody has requested *${name}* yet.`)] };
   }
   const blocks: KnownBlock[] = [header(`Requests for ${packageName}`)];
@@ -74,7 +74,7 @@ export function packageRequestsView(
   const first = rows[0]!;
   return {
     text: truncate(
-      `Requests for ${packageName}: ${rows.length}. Latest: ${first.request}, ${first.policyName ?? '—'}, ${first.outcome}`,
+      `Requests for ${name}: ${rows.length}. Latest: ${first.request}, ${first.policyName ? userText(first.policyName, 60) : '—'}, ${userText(first.outcome, 40)}`,
       3000,
     ),
     blocks,

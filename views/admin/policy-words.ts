@@ -1,6 +1,6 @@
 import { formatDuration } from '../../src/domain/expiry.js';
 import type { PolicySettings } from '../../src/domain/policy.js';
-import { userText } from '../mrkdwn.js';
+import { mention, userText } from '../mrkdwn.js';
 import { listWords, people, plural, usergroupMention } from './text.js';
 
 /** A policy in sentences, for the wizard's review step and `package show`. */
@@ -18,7 +18,10 @@ export function requestorWords(s: PolicySettings): string {
           ? [`members of ${listWords(s.requestorUsergroupIds.map(usergroupMention))}`]
           : []),
       ];
-      return parts.length ? `Specific people: ${parts.join(', and ')}` : 'Specific people: nobody yet';
+      const outside = s.allowExternalRequestors ? ' (Slack Connect users among them may request)' : '';
+      return parts.length
+        ? `Specific people: ${parts.join(', and ')}${outside}`
+        : 'Specific people: nobody yet';
     }
   }
 }
@@ -28,11 +31,11 @@ export function approvalWords(s: PolicySettings): string {
   return s.approvalStages
     .map((stage, index) => {
       const approvers = [
-        ...stage.approverUserIds.map((id) => `<@${id}>`),
+        ...stage.approverUserIds.map(mention),
         ...stage.approverUsergroupIds.map(usergroupMention),
       ];
       const fallback = [
-        ...stage.fallbackUserIds.map((id) => `<@${id}>`),
+        ...stage.fallbackUserIds.map(mention),
         ...stage.fallbackUsergroupIds.map(usergroupMention),
       ];
       return (

@@ -9,22 +9,27 @@ export interface AdminReply {
   blocks: KnownBlock[];
 }
 
-/** One line that says what was done; `mrkdwn` is already escaped by the caller. */
+/**
+ * One line that says what was done; `mrkdwn` is already escaped by the caller. `plainText` is
+ * the fallback as typed (names, raw user ids): it is escaped here, since Slack parses the
+ * fallback text as mrkdwn too.
+ */
 export function doneReply(mrkdwn: string, plainText: string): AdminReply {
-  return { text: truncate(plainText, 3000), blocks: [section(`:white_check_mark: ${mrkdwn}`)] };
+  return {
+    text: escapeMrkdwn(truncate(plainText, 2900)),
+    blocks: [section(`:white_check_mark: ${mrkdwn}`)],
+  };
 }
 
 /** The engine's refusal, escaped: a package name can be anything an admin typed. */
 export function refusalReply(message: string): AdminReply {
-  return {
-    text: truncate(`:no_entry: ${message}`, 3000),
-    blocks: [section(`:no_entry: ${engineText(message)}`)],
-  };
+  const text = `:no_entry: ${engineText(message)}`;
+  return { text, blocks: [section(text)] };
 }
 
 /** How to use a command, when its arguments don't parse. */
 export function usageReply(usage: string, problem?: string): AdminReply {
-  const text = `${problem ? `${problem} ` : ''}Use \`/access ${usage}\`.`;
   const how = `Use \`/access ${escapeMrkdwn(usage)}\`.`;
-  return { text, blocks: [section(problem ? `${engineText(problem)} ${how}` : how)] };
+  const text = problem ? `${engineText(problem)} ${how}` : how;
+  return { text, blocks: [section(text)] };
 }

@@ -62,5 +62,8 @@ export function resourceAddedView(resource: ResourceView, catalogName: string, s
     );
   }
   blocks.push(context('Add it to a package with `/access package new` or `/access package edit <package>`.'));
-  return { text: `${resource.name} is now a resource of ${catalogName}.`, blocks };
+  return {
+    text: `${userText(resource.name, 80)} is now a resource of ${userText(catalogName, 80)}.`,
+    blocks,
+  };
 }

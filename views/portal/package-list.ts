@@ -38,6 +38,6 @@ export function requestablePackagesView(packages: readonly RequestablePackage[])
       ),
     );
   }
-  const names = shown.map((p) => p.package.name).join(', ');
+  const names = shown.map((p) => userText(p.package.name, 150)).join(', ');
   return { text: truncate(`You can request: ${names}`, 3000), blocks };
 }

@@ -57,7 +57,7 @@ export function didYouMeanView(
       ),
     );
   }
-  const names = shown.map((p) => p.name).join(', ');
+  const names = shown.map((p) => userText(p.name, 150)).join(', ');
   return { text: truncate(`Did you mean: ${names}?`, 3000), blocks };
 }
 

@@ -1,4 +1,4 @@
-import { optionalString, requireString, SlackApiError } from '../api-error.js';
+import { type ApiArgs, jsonArg, optionalString, requireString, SlackApiError } from '../api-error.js';
 import type { PostedMessage, Workspace } from '../workspace.js';
 import { type MethodContext, type MethodHandler, messageContent } from './context.js';
 
@@ -27,7 +27,30 @@ function requireContent(context: MethodContext): { text: string; blocks: PostedM
   return { text: text ?? '', blocks: blocks ?? [] };
 }
 
-export function messageJson(workspace: Workspace, message: PostedMessage): Record<string, unknown> {
+/**
+ * chat.postMessage's `metadata`: `{event_type, event_payload}`, as JSON (form-encoded calls) or an
+ * object; Slack refuses anything else with invalid_metadata_format / invalid_metadata_schema.
+ */
+export function metadataArg(args: ApiArgs): PostedMessage['metadata'] {
+  const raw = jsonArg(args, 'metadata', 'invalid_metadata_format');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new SlackApiError('invalid_metadata_format');
+  const { event_type: eventType, event_payload: payload } = raw as Record<string, unknown>;
+  if (typeof eventType !== 'string' || eventType === '') throw new SlackApiError('invalid_metadata_schema');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new SlackApiError('invalid_metadata_schema');
+  return { event_type: eventType, event_payload: payload as Record<string, unknown> };
+}
+
+/**
+ * A message as the Web API shows it. Its metadata only when asked for: conversations.history
+ * leaves it out unless `include_all_metadata` is set.
+ */
+export function messageJson(
+  workspace: Workspace,
+  message: PostedMessage,
+  options: { metadata?: boolean } = {},
+): Record<string, unknown> {
   return {
     type: 'message',
     text: message.text,
@@ -39,6 +62,7 @@ export function messageJson(workspace: Workspace, message: PostedMessage): Recor
     ...(message.blocks.length ? { blocks: message.blocks } : {}),
     ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
     ...(message.updates.length ? { edited: { user: message.user, ts: message.ts } } : {}),
+    ...(options.metadata && message.metadata ? { metadata: message.metadata } : {}),
   };
 }
 
@@ -46,6 +70,7 @@ export const chatPostMessage: MethodHandler = (context) => {
   const { workspace, args, now } = context;
   const channel = resolvePostChannel(workspace, requireString(args, 'channel', 'channel_not_found'));
   const content = requireContent(context);
+  const metadata = metadataArg(args);
   const message: PostedMessage = {
     channel,
     ts: workspace.nextTs(now),
@@ -56,9 +81,9 @@ export const chatPostMessage: MethodHandler = (context) => {
   };
   const threadTs = optionalString(args, 'thread_ts');
   if (threadTs) message.threadTs = threadTs;
-  if (args.metadata !== undefined) message.metadata = args.metadata;
+  if (metadata) message.metadata = metadata;
   workspace.messages.push(message);
-  return { channel, ts: message.ts, message: messageJson(workspace, message) };
+  return { channel, ts: message.ts, message: messageJson(workspace, message, { metadata: true }) };
 };
 
 export const chatUpdate: MethodHandler = (context) => {

@@ -1,5 +1,6 @@
 import { booleanArg, listArg, optionalString, requireString, SlackApiError } from '../api-error.js';
 import type { FakeChannel, Workspace } from '../workspace.js';
+import { messageJson } from './chat.js';
 import { type MethodHandler, paginate } from './context.js';
 
 /** conversations.open takes 1–8 users. */
@@ -83,4 +84,49 @@ export const conversationsMembers: MethodHandler = ({ workspace, args }) => {
   const members = dmOwner ? [dmOwner, workspace.bot.userId] : workspace.visibleChannel(channelId).members;
   const { page, nextCursor } = paginate(members, args);
   return { members: page, response_metadata: { next_cursor: nextCursor } };
+};
+
+/** conversations.history answers at most 999 messages a page (100 when no limit is given). */
+export const MAX_HISTORY_LIMIT = 999;
+
+/**
+ * conversations.history: a conversation's top-level messages, newest first, between `oldest` and
+ * `latest` (exclusive unless `inclusive`), a page of `limit` with `has_more` and a cursor. The
+ * bot reads its own DMs and the channels it is in. Message metadata is in the answer only with
+ * `include_all_metadata` (Slack leaves it out by default).
+ */
+export const conversationsHistory: MethodHandler = ({ workspace, args }) => {
+  const channelId = requireString(args, 'channel', 'channel_not_found');
+  if (channelId.startsWith('D')) {
+    if (workspace.dmOwner(channelId) === undefined) throw new SlackApiError('channel_not_found');
+  } else {
+    const channel = workspace.visibleChannel(channelId);
+    if (!workspace.botIsMember(channel)) throw new SlackApiError('not_in_channel');
+  }
+  const inclusive = booleanArg(args, 'inclusive');
+  const bound = (name: 'oldest' | 'latest'): number | undefined => {
+    const value = optionalString(args, name);
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new SlackApiError(`invalid_ts_${name}`);
+    return n;
+  };
+  const oldest = bound('oldest');
+  const latest = bound('latest');
+  const within = (ts: number) =>
+    (oldest === undefined || ts > oldest || (inclusive && ts === oldest)) &&
+    (latest === undefined || ts < latest || (inclusive && ts === latest));
+  const messages = workspace.messages
+    .filter((m) => m.channel === channelId && (!m.threadTs || m.threadTs === m.ts) && within(Number(m.ts)))
+    .sort((a, b) => Number(b.ts) - Number(a.ts));
+  const requested = Number(args.limit ?? 100);
+  const limit = Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_HISTORY_LIMIT) : 100;
+  const { page, nextCursor } = paginate(messages, { ...args, limit });
+  const metadata = booleanArg(args, 'include_all_metadata');
+  return {
+    messages: page.map((m) => messageJson(workspace, m, { metadata })),
+    has_more: nextCursor !== '',
+    pin_count: 0,
+    ...(nextCursor ? { response_metadata: { next_cursor: nextCursor } } : {}),
+  };
 };

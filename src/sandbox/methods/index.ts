@@ -1,6 +1,7 @@
 import { chatPostEphemeral, chatPostMessage, chatUpdate } from './chat.js';
 import type { MethodHandler } from './context.js';
 import {
+  conversationsHistory,
   conversationsInvite,
   conversationsKick,
   conversationsMembers,
@@ -27,6 +28,7 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   'conversations.invite': conversationsInvite,
   'conversations.kick': conversationsKick,
   'conversations.members': conversationsMembers,
+  'conversations.history': conversationsHistory,
   'chat.postMessage': chatPostMessage,
   'chat.update': chatUpdate,
   'chat.postEphemeral': chatPostEphemeral,

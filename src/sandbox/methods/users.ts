@@ -6,7 +6,7 @@ import { paginate } from './context.js';
 export function userJson(workspace: Workspace, user: FakeUser): Record<string, unknown> {
   const json: Record<string, unknown> = {
     id: user.id,
-    team_id: workspace.team.id,
+    team_id: user.team_id ?? workspace.team.id,
     name: user.name,
     deleted: user.deleted,
     real_name: user.real_name,
@@ -23,9 +23,10 @@ export function userJson(workspace: Workspace, user: FakeUser): Record<string, u
       real_name: user.real_name,
       display_name: user.name,
       ...(user.is_bot ? {} : { email: user.email }),
-      team: workspace.team.id,
+      team: user.team_id ?? workspace.team.id,
     },
   };
+  if (user.enterprise_id) json.enterprise_user = { enterprise_id: user.enterprise_id, id: user.id };
   if (user.is_stranger) json.is_stranger = true;
   if (user.is_bot && user.id === workspace.bot.userId)
     json.profile = { ...(json.profile as object), bot_id: workspace.bot.botId };

@@ -16,7 +16,7 @@ import { GatehouseError } from '../../domain/errors.js';
 import { type PolicySettings, type Requestor, requestEligibility } from '../../domain/policy.js';
 import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { inTransaction } from '../tx.js';
+import { auditingRefusals, inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { idSchema, slackUserIdSchema } from './loaders.js';
 import { policySettingsOf } from './policies.js';
@@ -265,7 +265,9 @@ export async function requestablePackages(
   input: unknown,
 ): Promise<RequestablePackage[]> {
   const { userId } = parseInput(requestableInput, input);
-  if (actor.userId !== userId) requireGlobalAdmin(deps, actor, 'see what someone else can request');
+  if (actor.userId !== userId) {
+    await auditingRefusals(deps, () => requireGlobalAdmin(deps, actor, 'see what someone else can request'));
+  }
   return inTransaction(deps, async (tx) => {
     const [who] = await queryRows<{
       kind: Requestor['kind'] | null;
@@ -286,12 +288,16 @@ export async function requestablePackages(
       deactivated: who?.deactivated ?? false,
       usergroupIds: who?.groups ?? [],
     };
-    if (requestor.deactivated || requestor.isExternal || requestor.kind === 'bot') return [];
+    if (requestor.deactivated || requestor.kind === 'bot') return [];
     const groups = requestor.usergroupIds;
+    // The same rule as requestEligibility: someone external only by name, where the policy allows it.
     const inScope = or(
-      requestor.kind === 'member' ? eq(policies.requestorScope, 'all_members') : undefined,
+      requestor.kind === 'member' && !requestor.isExternal
+        ? eq(policies.requestorScope, 'all_members')
+        : undefined,
       and(
         eq(policies.requestorScope, 'specific'),
+        requestor.isExternal ? eq(policies.allowExternalRequestors, true) : undefined,
         or(
           sql`${userId} = any(${policies.requestorUserIds})`,
           groups.length > 0
@@ -350,4 +356,25 @@ export async function requestablePackages(
     }
     return result;
   });
+}
+
+/**
+ * Whether any live policy lets people from other organisations (Slack Connect) request: without
+ * one, commands from another workspace are refused before anything else.
+ */
+export async function externalRequestorsAllowed(deps: EngineDeps): Promise<boolean> {
+  const rows = await deps.database.db
+    .select({ id: policies.id })
+    .from(policies)
+    .innerJoin(accessPackages, eq(accessPackages.id, policies.packageId))
+    .where(
+      and(
+        eq(policies.allowExternalRequestors, true),
+        eq(policies.requestorScope, 'specific'),
+        isNull(policies.deletedAt),
+        isNull(accessPackages.deletedAt),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }

@@ -13,7 +13,7 @@ import { GatehouseError } from '../../domain/errors.js';
 import { CATALOG_ROLES, type CatalogRole, describeRole } from '../../domain/roles.js';
 import { audit } from '../audit.js';
 import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from '../authz.js';
-import type { Actor, EngineDeps } from '../context.js';
+import { type Actor, type EngineDeps, isSystemActor } from '../context.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import {
@@ -65,7 +65,7 @@ export async function createCatalog(deps: EngineDeps, actor: Actor, input: unkno
           catalogId: catalog!.id,
           data: { name, description },
         });
-        if (actor.userId !== 'system') {
+        if (!isSystemActor(actor)) {
           await tx.insert(catalogRoleHolders).values({
             catalogId: catalog!.id,
             userId: actor.userId,

@@ -145,7 +145,7 @@ export async function createPackage(deps: EngineDeps, actor: Actor, input: unkno
         });
         const resourceRoles: PackageResourceRole[] = [];
         for (const ref of parsed.resourceRoles) {
-          resourceRoles.push(await addRole(tx, now, actor, pkg!, catalog, ref));
+          resourceRoles.push(await addRole(tx, deps, now, actor, pkg!, catalog, ref));
         }
         const { policy, warnings } = await writeNewPolicy(tx, now, actor, pkg!, settings, 1);
         return { package: pkg!, resourceRoles, policy, warnings };
@@ -300,7 +300,7 @@ export async function addResourceRole(
         const pkg = await loadPackage(tx, parsed.packageId);
         await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
         const catalog = await loadCatalog(tx, pkg.catalogId);
-        const added = await addRole(tx, now, actor, pkg, catalog, parsed);
+        const added = await addRole(tx, deps, now, actor, pkg, catalog, parsed);
         const fulfilmentIds = await grantRoleToActiveAssignees(
           tx,
           now,
@@ -359,13 +359,14 @@ export async function removeResourceRole(
 
 async function addRole(
   tx: Db,
+  deps: EngineDeps,
   now: Date,
   actor: Actor,
   pkg: AccessPackage,
   catalog: Catalog,
   ref: ResourceRoleRef,
 ): Promise<PackageResourceRole> {
-  const { resource, registered } = await resolveResource(tx, now, actor, pkg, catalog, ref);
+  const { resource, registered } = await resolveResource(tx, deps, now, actor, pkg, catalog, ref);
   if (!resource.roles.includes(ref.role)) {
     throw new GatehouseError(
       'resource.role_unknown',
@@ -397,6 +398,7 @@ async function addRole(
 
 async function resolveResource(
   tx: Db,
+  deps: EngineDeps,
   now: Date,
   actor: Actor,
   pkg: AccessPackage,
@@ -422,7 +424,10 @@ async function resolveResource(
     if (found.resource.catalogId !== pkg.catalogId) throw elsewhere(found.resource, found.catalogName);
     return { resource: found.resource, registered: false };
   }
-  return { resource: await insertResource(tx, now, actor, pkg.catalogId, ref.resource), registered: true };
+  return {
+    resource: await insertResource(tx, deps, now, actor, pkg.catalogId, ref.resource),
+    registered: true,
+  };
 }
 
 async function refuseTakenName(tx: Db, name: string, exceptPackageId?: number): Promise<void> {

@@ -1,10 +1,13 @@
+import { lookup } from 'node:dns/promises';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { accessPackages, catalogs, packageResourceRoles, type Resource, resources } from '../../db/schema.js';
 import { GatehouseError } from '../../domain/errors.js';
+import { literalAddress, networkTargets } from '../../domain/network-targets.js';
+import { hasPermission } from '../../domain/roles.js';
 import { audit } from '../audit.js';
-import { requirePermission } from '../authz.js';
+import { actorRoles, forbidden, requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
@@ -106,6 +109,33 @@ function alreadyRegistered(spec: { kind: Resource['kind']; name: string }, catal
   );
 }
 
+/**
+ * A webhook may not point into the internal network (server-side request forgery): refused at
+ * registration when its host is, or resolves to, an internal address no configured network
+ * allows. A name that does not resolve now is accepted; every delivery checks again anyway.
+ */
+async function internalTarget(deps: EngineDeps, webhookUrl: string): Promise<GatehouseError | null> {
+  const targets = deps.webhookTargets ?? networkTargets();
+  const { hostname, host } = new URL(webhookUrl);
+  const literal = literalAddress(hostname);
+  let addresses: string[];
+  if (literal) addresses = [literal];
+  else {
+    try {
+      addresses = (await lookup(hostname, { all: true })).map((a) => a.address);
+    } catch {
+      return null;
+    }
+  }
+  const internal = addresses.find((address) => !targets.allows(address));
+  if (!internal) return null;
+  return new GatehouseError(
+    'resource.internal_target',
+    `The webhook address ${host} points into the internal network (${internal}). Gatehouse only sends webhooks there when an admin allows that network (WEBHOOK_ALLOWED_NETWORKS).`,
+    { host, address: internal },
+  );
+}
+
 /** Registers a user group, channel or webhook in a catalog (catalog owners and admins). */
 export async function registerResource(
   deps: EngineDeps,
@@ -114,29 +144,38 @@ export async function registerResource(
 ): Promise<ResourceView> {
   const spec = parseInput(registerResourceInput, input);
   const { catalogId } = spec;
+  const internal = spec.kind === 'webhook' ? await internalTarget(deps, spec.webhookUrl) : null;
   return refuseOnUniqueViolation(
     'resources_kind_external_key',
     () => alreadyRegistered(spec, null),
     () =>
       inTransaction(deps, async (tx, now) => {
         await loadCatalog(tx, catalogId);
-        await requirePermission(tx, deps, actor, catalogId, 'catalog.manage');
-        return toResourceView(await insertResource(tx, now, actor, catalogId, spec));
+        if (internal) {
+          // Only someone who may register it learns where an address resolves.
+          await requireResourceIntake(tx, deps, actor, catalogId, spec);
+          throw internal;
+        }
+        return toResourceView(await insertResource(tx, deps, now, actor, catalogId, spec));
       }),
   );
 }
 
 /**
  * Registers a resource in the caller's transaction, refusing one already registered (naming
- * its catalog). The caller has checked the actor's permission.
+ * its catalog). Every path that brings a resource into a catalog ends here, so here is where
+ * it is limited to that catalog's owners and admins: a package manager who could register any
+ * user group could then assign themselves into it.
  */
 export async function insertResource(
   tx: Db,
+  deps: EngineDeps,
   now: Date,
   actor: Actor,
   catalogId: number,
   spec: ResourceSpec,
 ): Promise<Resource> {
+  await requireResourceIntake(tx, deps, actor, catalogId, spec);
   const existing = await findRegistered(tx, spec.kind, spec.externalId);
   if (existing)
     throw alreadyRegistered({ kind: spec.kind, name: existing.resource.name }, existing.catalogName);
@@ -167,6 +206,39 @@ export async function insertResource(
     },
   });
   return resource!;
+}
+
+const intakeInput = z.object({ catalogId: idSchema, resources: z.array(slackResourceSpecSchema).max(100) });
+
+/**
+ * Refuses (audited) unless the actor may bring these not-yet-registered resources into the
+ * catalog: callers that apply several changes check first, so a refusal leaves nothing half-saved.
+ */
+export async function checkResourceIntake(deps: EngineDeps, actor: Actor, input: unknown): Promise<void> {
+  const { catalogId, resources: specs } = parseInput(intakeInput, input);
+  const [first] = specs;
+  if (!first) return;
+  await inTransaction(deps, (tx) => requireResourceIntake(tx, deps, actor, catalogId, first));
+}
+
+async function requireResourceIntake(
+  tx: Db,
+  deps: EngineDeps,
+  actor: Actor,
+  catalogId: number,
+  spec: ResourceSpec,
+): Promise<void> {
+  if (hasPermission(await actorRoles(tx, deps, actor, catalogId), 'catalog.manage')) return;
+  const catalog = await loadCatalog(tx, catalogId);
+  throw forbidden(
+    actor,
+    `Only owners of the ${catalog.name} catalog and Gatehouse admins can bring a new resource into it. Ask one of them to add the ${KIND_WORDS[spec.kind]} ${spec.name} to ${catalog.name} first; then you can use it in packages.`,
+    {
+      permission: 'catalog.manage',
+      catalogId,
+      resource: { kind: spec.kind, externalId: spec.externalId, name: spec.name },
+    },
+  );
 }
 
 /** The live registration of a Slack object or webhook slug, with the name of its catalog. */

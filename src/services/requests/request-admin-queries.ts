@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { accessPackages, assignments, auditLog, requests, users } from '../../db/schema.js';
 import { GatehouseError } from '../../domain/errors.js';
 import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
-import { isGlobalAdmin, requirePermission } from '../authz.js';
+import { forbidden, isGlobalAdmin, requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
+import { auditingRefusals, auditRefusal } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { type RequestSummary, summaryColumns, toSummary } from './request-summary.js';
 import { idSchema, slackUserId } from './request-support.js';
@@ -21,7 +22,9 @@ async function packageCatalog(deps: EngineDeps, actor: Actor, packageId: unknown
     .from(accessPackages)
     .where(eq(accessPackages.id, id));
   if (!pkg) throw new GatehouseError('package.not_found', `There is no access package with id ${id}.`);
-  await requirePermission(deps.database.db, deps, actor, pkg.catalogId, 'catalog.read');
+  await auditingRefusals(deps, () =>
+    requirePermission(deps.database.db, deps, actor, pkg.catalogId, 'catalog.read'),
+  );
   return pkg;
 }
 
@@ -85,10 +88,13 @@ export async function auditTrail(
     condition = eq(auditLog.packageId, pkg.id);
   } else {
     if (!isGlobalAdmin(deps, actor) && actor.userId !== where.userId) {
-      throw new GatehouseError(
-        'auth.forbidden',
+      const refusal = forbidden(
+        actor,
         "Only a Gatehouse admin can see someone else's audit trail. Ask for a package's trail instead.",
+        { permission: 'admin', subjectUserId: where.userId },
       );
+      await auditRefusal(deps, refusal);
+      throw refusal;
     }
     condition = or(eq(auditLog.subjectUserId, where.userId), eq(auditLog.actorId, where.userId))!;
   }

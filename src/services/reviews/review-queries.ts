@@ -7,7 +7,7 @@ import type { AssignmentState } from '../../domain/states.js';
 import { requireGlobalAdmin, requirePermission } from '../authz.js';
 import { idSchema, slackUserIdSchema } from '../catalog/loaders.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { inTransaction } from '../tx.js';
+import { auditingRefusals, inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 
 const awaitingInput = z.object({ reviewerId: slackUserIdSchema });
@@ -46,7 +46,9 @@ export async function reviewsAwaiting(
   input: unknown,
 ): Promise<AwaitingReview[]> {
   const { reviewerId } = parseInput(awaitingInput, input);
-  if (actor.userId !== reviewerId) requireGlobalAdmin(deps, actor, "see someone else's reviews");
+  if (actor.userId !== reviewerId) {
+    await auditingRefusals(deps, () => requireGlobalAdmin(deps, actor, "see someone else's reviews"));
+  }
   return inTransaction(deps, async (tx, now) => {
     const rows = await queryRows<{
       review_id: number;

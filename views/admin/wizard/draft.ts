@@ -94,6 +94,8 @@ export interface WizardDraft {
   requestorScope: RequestorScope;
   requestorUserIds: string[];
   requestorUsergroupIds: string[];
+  /** The named people and groups may be Slack Connect users from other organisations. */
+  allowExternalRequestors: boolean;
   approvalRequired: boolean;
   stages: StageDraft[];
   justificationRequired: boolean;
@@ -121,6 +123,7 @@ export function newDraft(catalogId: number | null): WizardDraft {
     requestorScope: 'specific',
     requestorUserIds: [],
     requestorUsergroupIds: [],
+    allowExternalRequestors: false,
     approvalRequired: false,
     stages: [],
     justificationRequired: true,
@@ -177,6 +180,7 @@ const wireSchema = z.object({
   q: z.number().int().min(0).max(2),
   u: ids.optional(),
   g: ids.optional(),
+  ex: flag.optional(),
   a: flag,
   t: z
     .array(z.tuple([ids, ids, z.number().int().min(1).max(14), flag]))
@@ -251,6 +255,7 @@ export function encodeDraft(draft: WizardDraft): string {
     q: SCOPES.indexOf(draft.requestorScope),
     u: joinIds(draft.requestorUserIds),
     g: joinIds(draft.requestorUsergroupIds),
+    ...(draft.allowExternalRequestors ? { ex: 1 as const } : {}),
     a: bit(draft.approvalRequired),
     ...(draft.stages.length
       ? {
@@ -325,6 +330,7 @@ export function decodeDraft(metadata: string | undefined | null): WizardDraft | 
     requestorScope: SCOPES[w.q]!,
     requestorUserIds: splitIds(w.u),
     requestorUsergroupIds: splitIds(w.g),
+    allowExternalRequestors: w.ex === 1,
     approvalRequired: w.a === 1,
     stages: (w.t ?? []).map(([approvers, fallback, days, justification]) => ({
       approverUserIds: splitIds(approvers),
@@ -387,6 +393,7 @@ export function policySettingsFrom(draft: WizardDraft, current?: PolicySettings)
     requestorScope: draft.requestorScope,
     requestorUserIds: draft.requestorScope === 'specific' ? draft.requestorUserIds : [],
     requestorUsergroupIds: draft.requestorScope === 'specific' ? draft.requestorUsergroupIds : [],
+    allowExternalRequestors: draft.requestorScope === 'specific' && draft.allowExternalRequestors,
     requestsEnabled: draft.requestsEnabled,
     justificationRequired: draft.justificationRequired,
     approvalStages: draft.approvalRequired
@@ -470,6 +477,7 @@ export function draftFromPackage(input: {
     requestorScope: s.requestorScope,
     requestorUserIds: s.requestorUserIds,
     requestorUsergroupIds: s.requestorUsergroupIds,
+    allowExternalRequestors: s.allowExternalRequestors,
     approvalRequired: s.approvalStages.length > 0,
     stages: s.approvalStages.map((stage) => ({
       approverUserIds: stage.approverUserIds,

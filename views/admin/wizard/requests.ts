@@ -113,6 +113,19 @@ export function requestsBlocks(draft: WizardDraft, data: WizardData): KnownBlock
       ),
       { optional: true, hint: `With "Specific people". Up to ${WIZARD_LIMITS.requestorGroups}.` },
     ),
+    input(
+      'allow_external',
+      'People from other organisations',
+      checkbox(
+        'allow_external',
+        'The people and groups named above may include Slack Connect users',
+        draft.allowExternalRequestors,
+      ),
+      {
+        optional: true,
+        hint: 'With "Specific people". Off: only members of this workspace can request, whoever is named.',
+      },
+    ),
     input('approval_required', 'Require approval', yesNo('approval_required', draft.approvalRequired)),
     ...[0, 1, 2].flatMap((index) => stageBlocks(draft.stages[index], index)),
     input(
@@ -183,6 +196,7 @@ export function readRequests(values: StateValues, draft: WizardDraft): StepReadi
       requestorScope: scope!,
       requestorUserIds: scope === 'specific' ? requestorUserIds : [],
       requestorUsergroupIds: scope === 'specific' ? requestorUsergroupIds : [],
+      allowExternalRequestors: scope === 'specific' && checkedOf(values, 'allow_external'),
       approvalRequired,
       stages: approvalRequired ? stages : [],
       justificationRequired: checkedOf(values, 'justification'),

@@ -37,9 +37,12 @@ export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBloc
   const groups = draft.resources.flatMap((r) => (r.kind === 'slack_usergroup' ? [r.externalId] : []));
   const channels = draft.resources.flatMap((r) => (r.kind === 'slack_channel' ? [r.externalId] : []));
   const webhooks = draft.resources.flatMap((r) => (r.kind === 'webhook' ? [pickKey(r)] : []));
+  const catalog = `*${userText(data.catalogName, 80)}*`;
   const blocks: KnownBlock[] = [
     section(
-      `What people get with this package. A user group or channel that isn't in *${userText(data.catalogName, 80)}* yet is added to it.`,
+      data.mayRegisterResources
+        ? `What people get with this package. A user group or channel that isn't in ${catalog} yet is added to it.`
+        : `What people get with this package: user groups and channels ${catalog} holds already. Only its owners and Gatehouse admins can add new ones to it.`,
     ),
     input(
       'resources',
@@ -101,6 +104,17 @@ export function readResources(
   const webhookKeys = optionsOf(values, 'webhooks').filter((key) => offered.has(key));
   if (webhookKeys.length > WIZARD_LIMITS.webhookRoles) {
     errors.webhooks = `Pick at most ${WIZARD_LIMITS.webhookRoles} app roles.`;
+  }
+  if (!data.mayRegisterResources) {
+    const registered = new Set(data.registeredSlackIds);
+    const outside = (field: 'resources' | 'channels', ids: string[], what: string) => {
+      if (!errors[field] && ids.some((id) => !registered.has(id))) {
+        errors[field] =
+          `Only owners of ${data.catalogName} and Gatehouse admins can bring a new ${what} into it: pick one it holds already, or ask them to add it.`;
+      }
+    };
+    outside('resources', groups, 'user group');
+    outside('channels', channels, 'channel');
   }
   const role = optionOf(values, 'role') ?? 'member';
   if (role !== 'member') errors.role = 'Choose Member.';

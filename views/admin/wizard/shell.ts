@@ -26,6 +26,10 @@ export interface WizardData {
   webhooks: { id: number; name: string; roles: string[] }[];
   /** User group names known without asking Slack (registered resources, the options cache). */
   usergroupNames: Record<string, string>;
+  /** Slack user groups and channels the catalog holds already, by Slack id. */
+  registeredSlackIds: string[];
+  /** Whether the person may bring new resources into the catalog (its owners and admins). */
+  mayRegisterResources: boolean;
   /** Editing: what is stored now, for the texts the draft leaves out. */
   current: {
     description: string;
@@ -45,6 +49,8 @@ export function emptyWizardData(now: Date): WizardData {
     packages: [],
     webhooks: [],
     usergroupNames: {},
+    registeredSlackIds: [],
+    mayRegisterResources: false,
     current: null,
     warnings: [],
   };

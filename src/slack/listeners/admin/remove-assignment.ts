@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { packageAssignmentsReply } from '../../../../commands/admin/assignments.js';
 import { type Notice, noticeBlock, packageListModal } from '../../../../views/admin/package-assignments.js';
+import { engineText } from '../../../../views/engine-text.js';
 import { ACTION } from '../../../../views/ids.js';
 import { isGatehouseError } from '../../../domain/errors.js';
 import { formatRequestId } from '../../../domain/states.js';
@@ -63,7 +64,7 @@ export function registerRemoveAssignment(app: App, ctx: SlackContext): void {
         );
       } catch (error) {
         if (!isGatehouseError(error)) throw error;
-        reply = { text: notice.text, blocks: [noticeBlock(notice)] };
+        reply = { text: engineText(notice.text), blocks: [noticeBlock(notice)] };
       }
       if (body.view) {
         await client.views.update({

@@ -6,6 +6,7 @@ import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
 import { noteRefused, requestLog, showsRefusal } from '../../observe/scope.js';
 import { errorReply } from '../../replies.js';
+import { refuseForeignWorkspace } from '../../workspace-gate.js';
 
 /**
  * `/access …`: ack at once (Slack waits 3 s at most), then route, run and answer through the
@@ -19,6 +20,19 @@ export function register(app: App, ctx: SlackContext): void {
     const log = requestLog(context, ctx.log);
     let reply: { text: string; blocks?: unknown[] } | null;
     try {
+      const foreign = await refuseForeignWorkspace(ctx, {
+        teamId: command.team_id,
+        enterpriseId: command.enterprise_id,
+      });
+      if (foreign) {
+        noteRefused();
+        log.info(
+          { team: command.team_id, enterprise: command.enterprise_id },
+          'command from another workspace refused',
+        );
+        await respond({ response_type: 'ephemeral', text: foreign }).catch(() => undefined);
+        return;
+      }
       await ensureUser(ctx, client, command.user_id);
       reply = sub
         ? await sub.run({

@@ -16,6 +16,12 @@ const slackUser = z
     is_restricted: z.boolean().optional(),
     is_ultra_restricted: z.boolean().optional(),
     is_stranger: z.boolean().optional(),
+    team_id: z.string().max(40).optional(),
+    enterprise_id: z.string().max(40).optional(),
+    enterprise_user: z
+      .object({ enterprise_id: z.string().max(40).optional() })
+      .loose()
+      .optional(),
     profile: z
       .object({
         email: z.string().max(320).optional(),
@@ -45,7 +51,9 @@ export function register(app: App, ctx: SlackContext): void {
     const user = parsed.data.user;
     const log = ctx.log.child({ slackUser: user.id, event: 'user_change' });
     try {
-      await upsertUser(ctx.engine, SYSTEM, directoryRecord(user));
+      const installation = ctx.installation();
+      if (installation) await upsertUser(ctx.engine, SYSTEM, directoryRecord(user, installation));
+      else log.warn('user_change before auth.test answered: the profile is not recorded');
       if (!user.deleted) return;
       const removed = await removeDeactivatedUser(ctx.engine, user.id);
       if (removed.endedAssignmentIds.length || removed.canceledRequestIds.length) {

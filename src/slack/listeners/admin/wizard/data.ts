@@ -40,6 +40,9 @@ export async function loadWizardData(
   data.catalogs = catalogs.map((c) => ({ id: c.id, name: c.name }));
   const catalog = catalogs.find((c) => c.id === draft.catalogId);
   if (catalog) data.catalogName = catalog.name;
+  data.mayRegisterResources =
+    catalog !== undefined &&
+    hasPermission({ isAdmin: isGlobalAdmin(deps, actor), catalogRoles: catalog.myRoles }, 'catalog.manage');
 
   if (draft.packageId !== null) {
     const details = await getPackageDetails(deps, actor, { package: draft.packageId });
@@ -66,6 +69,7 @@ export async function loadWizardData(
       .map((r) => ({ id: r.id, name: r.name, roles: r.roles }));
     for (const r of resources) {
       if (r.kind === 'slack_usergroup') data.usergroupNames[r.externalId] ??= r.name;
+      if (r.kind !== 'webhook') data.registeredSlackIds.push(r.externalId);
     }
   }
 

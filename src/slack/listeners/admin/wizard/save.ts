@@ -18,7 +18,7 @@ import {
   removeResourceRole,
 } from '../../../../services/catalog/packages.js';
 import { editPolicy, setIncompatiblePackages } from '../../../../services/catalog/policies.js';
-import { listResources } from '../../../../services/catalog/resources.js';
+import { checkResourceIntake, listResources } from '../../../../services/catalog/resources.js';
 import type { Actor } from '../../../../services/context.js';
 import { deliverAfterCommit } from '../../../../services/requests/approved-requests.js';
 import type { SlackContext } from '../../../context.js';
@@ -150,6 +150,23 @@ async function saveEdits(
   if (!settings.ok) return wizardFailedView(draft, settings.problem, 'lifecycle');
 
   const pkg = details.package;
+  const existing = details.resourceRoles.map((r) => ({
+    row: r,
+    key: pickKey(
+      r.kind === 'webhook'
+        ? { kind: 'webhook', resourceId: r.resourceId, role: r.role }
+        : { kind: r.kind, externalId: r.externalId },
+    ),
+  }));
+  const wanted = new Set(draft.resources.map(pickKey));
+  const have = new Set(existing.map((e) => e.key));
+  const adds = draft.resources.filter((p) => !have.has(pickKey(p)));
+  const refs = await resourceRefs(ctx, client, actor, directory, pkg.catalogId, adds);
+  // Refused before anything is saved: bringing a new resource in needs the catalog's owners.
+  await checkResourceIntake(ctx.engine, actor, {
+    catalogId: pkg.catalogId,
+    resources: refs.flatMap((ref) => ('resource' in ref ? [ref.resource] : [])),
+  });
   const basicsChanged =
     draft.name !== pkg.name ||
     draft.hidden !== pkg.hidden ||
@@ -164,20 +181,8 @@ async function saveEdits(
     done.push('Name, description and visibility saved');
   }
 
-  const existing = details.resourceRoles.map((r) => ({
-    row: r,
-    key: pickKey(
-      r.kind === 'webhook'
-        ? { kind: 'webhook', resourceId: r.resourceId, role: r.role }
-        : { kind: r.kind, externalId: r.externalId },
-    ),
-  }));
-  const wanted = new Set(draft.resources.map(pickKey));
-  const have = new Set(existing.map((e) => e.key));
   const fulfilmentIds: number[] = [];
   try {
-    const adds = draft.resources.filter((p) => !have.has(pickKey(p)));
-    const refs = await resourceRefs(ctx, client, actor, directory, pkg.catalogId, adds);
     for (const ref of refs) {
       const added = await addResourceRole(ctx.engine, actor, { packageId, ...ref });
       fulfilmentIds.push(...added.fulfilmentIds);
