@@ -10,7 +10,7 @@ export function helpCommand(all: () => readonly AccessCommand[]): AccessCommand 
     summary: 'what I can do',
     audience: 'everyone',
     async run(call) {
-      return helpFor(call.ctx.engine, call.userId, all());
+      return helpFor(call.engine, call.userId, all());
     },
   };
 }

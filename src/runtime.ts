@@ -18,7 +18,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { metricsHandler } from './metrics/route.js';
 import { readOutboxGauges } from './metrics/store-probes.js';
 import type { EngineDeps } from './services/context.js';
-import { deliverFulfilments } from './services/lifecycle/delivery.js';
+import { deliverFulfilments } from './services/lifecycle/delivery-runner.js';
 import { type PacingLimits, SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
 import { loadTestClockOffset } from './services/test-clock-store.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
@@ -26,6 +26,7 @@ import { backgroundClient } from './slack/clients.js';
 import { slackDmTransport } from './slack/dm-transport.js';
 import { slackMembershipReader } from './slack/membership-reader.js';
 import { slackNotifier } from './slack/notifier.js';
+import { refreshHome } from './slack/portal/home.js';
 
 export interface Gatehouse {
   deps: EngineDeps;
@@ -68,6 +69,7 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     throw error;
   }
   const background = backgroundClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log });
+  const metrics = createMetrics({ readStore: () => readOutboxGauges(database.db), log });
   const webhookTargets = networkTargets(config.webhookAllowedNetworks);
   const deps: EngineDeps = {
     database,
@@ -82,17 +84,19 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     log,
     batchSize: config.expiryBatchSize,
     webhookTargets,
+    // A person's action is acked at once; its grants and revokes are delivered right after, as
+    // work the job runner (started below, before any Slack request comes in) tracks.
+    deliverLater: (ids, preclaimed) =>
+      jobs.track(
+        deliverFulfilments(deps, ids, { preclaimed }).then((report) => {
+          metrics.deliveries(report);
+          jobs.kick();
+        }),
+      ),
   };
-  const metrics = createMetrics({ readStore: () => readOutboxGauges(database.db), log });
-  // A person's action is acked at once; its grants and revokes are delivered right after.
-  deps.deliverLater = (ids, preclaimed) =>
-    jobs.track(
-      deliverFulfilments(deps, ids, { preclaimed }).then((report) => {
-        metrics.deliveries(report);
-        jobs.kick();
-      }),
-    );
-  const notifier = slackNotifier(deps, background);
+  const notifier = slackNotifier(deps, background, {
+    refreshHome: (userId) => refreshHome({ engine: deps, log }, background, userId),
+  });
   const reconcile =
     config.reconcileEveryMinutes > 0
       ? { reader: slackMembershipReader(background), everyMs: config.reconcileEveryMinutes * 60_000 }

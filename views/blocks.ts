@@ -28,6 +28,15 @@ export function section(text: string, accessory?: SectionBlock['accessory']): Se
   };
 }
 
+/** Lines, `perSection` to a section (a newline between them), so that long lists stay within Slack's limits. */
+export function lineSections(lines: readonly string[], perSection: number): SectionBlock[] {
+  const sections: SectionBlock[] = [];
+  for (let i = 0; i < lines.length; i += perSection) {
+    sections.push(section(lines.slice(i, i + perSection).join('\n')));
+  }
+  return sections;
+}
+
 export function fields(pairs: readonly (readonly [string, string])[]): SectionBlock {
   return {
     type: 'section',

@@ -31,3 +31,8 @@ export const CALLBACK = {
   packageWizard: 'package_wizard',
   packageList: 'package_admin_list',
 } as const;
+
+/** block_ids the app finds again in what it rendered (input blocks use their field names). */
+export const BLOCK = {
+  notice: 'notice',
+} as const;

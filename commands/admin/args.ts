@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { isGatehouseError } from '../../src/domain/errors.js';
-import { type AdminReply, refusalReply } from '../../views/admin/reply.js';
 import { parseUserMention } from '../router.js';
-import type { CommandReply } from '../types.js';
 
 /** `<@U123|alice> rest…` → the user id and the rest; null when the text doesn't start with a person. */
 export function leadingMention(args: string): { userId: string; rest: string } | null {
@@ -22,17 +19,4 @@ export const personAndPackageSchema = z.object({
 export function takeFlag(args: string, flag: string): { present: boolean; rest: string } {
   const pattern = new RegExp(`(^|\\s)${flag}(?=\\s|$)`, 'i');
   return { present: pattern.test(args), rest: args.replace(pattern, ' ').replace(/\s+/g, ' ').trim() };
-}
-
-/**
- * Runs an admin command and shows the engine's refusal (a catalog role missing, a package not
- * found) as its escaped sentence; anything else goes to the /access listener's error reply.
- */
-export async function answer(run: () => Promise<AdminReply | CommandReply>): Promise<CommandReply> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isGatehouseError(error)) return refusalReply(error.message);
-    throw error;
-  }
 }

@@ -1,9 +1,9 @@
 import type { Actor, EngineDeps } from '../../src/services/context.js';
 import { packageAssignments } from '../../src/services/requests/request-queries.js';
-import { type Notice, packageAssignmentsView } from '../../views/admin/package-assignments.js';
+import { packageAssignmentsView } from '../../views/admin/package-assignments.js';
 import { type AdminReply, usageReply } from '../../views/admin/reply.js';
+import type { Notice } from '../../views/notice.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { type PackageRef, resolvePackage } from './resolve.js';
 
 /** Who holds a package, each with a Remove button. */
@@ -22,11 +22,10 @@ export const assignmentsCommand: AccessCommand = {
   usage: 'assignments <package>',
   summary: 'who holds a package, until when, with Remove buttons',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      if (!call.args) return usageReply('assignments <package>', 'Say which package.');
-      const actor = { userId: call.userId };
-      const pkg = await resolvePackage(call.ctx.engine, actor, call.args);
-      return packageAssignmentsReply(call.ctx.engine, actor, pkg);
-    }),
+  async run(call) {
+    if (!call.args) return usageReply('assignments <package>', 'Say which package.');
+    const actor = { userId: call.userId };
+    const pkg = await resolvePackage(call.engine, actor, call.args);
+    return packageAssignmentsReply(call.engine, actor, pkg);
+  },
 };

@@ -3,7 +3,7 @@ import { auditTrail } from '../../src/services/requests/request-queries.js';
 import { AUDIT_PAGE_SIZE, type AuditTarget, auditView } from '../../views/admin/audit.js';
 import { type AdminReply, usageReply } from '../../views/admin/reply.js';
 import type { AccessCommand } from '../types.js';
-import { answer, leadingMention } from './args.js';
+import { leadingMention } from './args.js';
 import { resolvePackage } from './resolve.js';
 
 const USAGE = 'audit <package> | audit @person';
@@ -26,13 +26,12 @@ export const auditCommand: AccessCommand = {
   usage: USAGE,
   summary: 'what happened to a package, or what a person did and had done',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      if (!call.args) return usageReply(USAGE, 'Say whose trail: a package or a person.');
-      const actor = { userId: call.userId };
-      const person = leadingMention(call.args);
-      if (person && !person.rest) return auditPageReply(call.ctx.engine, actor, { userId: person.userId }, 0);
-      const pkg = await resolvePackage(call.ctx.engine, actor, call.args);
-      return auditPageReply(call.ctx.engine, actor, { packageId: pkg.id, packageName: pkg.name }, 0);
-    }),
+  async run(call) {
+    if (!call.args) return usageReply(USAGE, 'Say whose trail: a package or a person.');
+    const actor = { userId: call.userId };
+    const person = leadingMention(call.args);
+    if (person && !person.rest) return auditPageReply(call.engine, actor, { userId: person.userId }, 0);
+    const pkg = await resolvePackage(call.engine, actor, call.args);
+    return auditPageReply(call.engine, actor, { packageId: pkg.id, packageName: pkg.name }, 0);
+  },
 };

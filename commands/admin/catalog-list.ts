@@ -8,6 +8,6 @@ export const catalogListCommand: AccessCommand = {
   summary: 'the catalogs you can manage or read, with your roles',
   audience: 'admin',
   async run(call) {
-    return catalogListView(await listCatalogs(call.ctx.engine, { userId: call.userId }));
+    return catalogListView(await listCatalogs(call.engine, { userId: call.userId }));
   },
 };

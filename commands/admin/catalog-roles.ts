@@ -10,7 +10,6 @@ import { doneReply, usageReply } from '../../views/admin/reply.js';
 import { mention, userText } from '../../views/mrkdwn.js';
 import { parseUserMention } from '../router.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { resolveCatalog } from './resolve.js';
 
 const USAGE = 'catalog roles <catalog> [add|remove @person owner|reader|package manager|assignment manager]';
@@ -42,40 +41,39 @@ export const catalogRolesCommand: AccessCommand = {
   usage: USAGE,
   summary: 'who holds which role in a catalog; catalog owners grant and revoke them',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      if (!call.args) return usageReply(USAGE, 'Say which catalog.');
-      const actor = { userId: call.userId };
-      const change = parseRoleChange(call.args);
-      if (!change) {
-        const catalog = await resolveCatalog(call.ctx.engine, actor, call.args);
-        const holders = await listCatalogRoles(call.ctx.engine, actor, { catalogId: catalog.id });
-        return catalogRolesView(catalog.name, holders);
-      }
-      if (!change.userId) return usageReply(USAGE, 'Name the person with an @mention.');
-      if (!change.role.success) {
-        return usageReply(USAGE, 'The role is one of owner, reader, package manager, assignment manager.');
-      }
-      const catalog = await resolveCatalog(call.ctx.engine, actor, change.catalogText);
-      const input = { catalogId: catalog.id, userId: change.userId, role: change.role.data };
-      const who = mention(change.userId);
-      const role = describeRole(change.role.data);
-      const where = `*${userText(catalog.name, 80)}*`;
-      if (change.op === 'add') {
-        const { granted } = await grantCatalogRole(call.ctx.engine, actor, input);
-        return granted
-          ? doneReply(
-              `${who} is now ${role} of ${where}.`,
-              `${change.userId} is now ${role} of ${catalog.name}.`,
-            )
-          : doneReply(`${who} was already ${role} of ${where}.`, `Already ${role}.`);
-      }
-      const { revoked } = await revokeCatalogRole(call.ctx.engine, actor, input);
-      return revoked
+  async run(call) {
+    if (!call.args) return usageReply(USAGE, 'Say which catalog.');
+    const actor = { userId: call.userId };
+    const change = parseRoleChange(call.args);
+    if (!change) {
+      const catalog = await resolveCatalog(call.engine, actor, call.args);
+      const holders = await listCatalogRoles(call.engine, actor, { catalogId: catalog.id });
+      return catalogRolesView(catalog.name, holders);
+    }
+    if (!change.userId) return usageReply(USAGE, 'Name the person with an @mention.');
+    if (!change.role.success) {
+      return usageReply(USAGE, 'The role is one of owner, reader, package manager, assignment manager.');
+    }
+    const catalog = await resolveCatalog(call.engine, actor, change.catalogText);
+    const input = { catalogId: catalog.id, userId: change.userId, role: change.role.data };
+    const who = mention(change.userId);
+    const role = describeRole(change.role.data);
+    const where = `*${userText(catalog.name, 80)}*`;
+    if (change.op === 'add') {
+      const { granted } = await grantCatalogRole(call.engine, actor, input);
+      return granted
         ? doneReply(
-            `${who} is no longer ${role} of ${where}.`,
-            `${change.userId} is no longer ${role} of ${catalog.name}.`,
+            `${who} is now ${role} of ${where}.`,
+            `${change.userId} is now ${role} of ${catalog.name}.`,
           )
-        : doneReply(`${who} wasn't ${role} of ${where}; nothing changed.`, 'Nothing changed.');
-    }),
+        : doneReply(`${who} was already ${role} of ${where}.`, `Already ${role}.`);
+    }
+    const { revoked } = await revokeCatalogRole(call.engine, actor, input);
+    return revoked
+      ? doneReply(
+          `${who} is no longer ${role} of ${where}.`,
+          `${change.userId} is no longer ${role} of ${catalog.name}.`,
+        )
+      : doneReply(`${who} wasn't ${role} of ${where}; nothing changed.`, 'Nothing changed.');
+  },
 };

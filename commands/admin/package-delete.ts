@@ -1,12 +1,10 @@
-import { isGatehouseError } from '../../src/domain/errors.js';
 import { deletePackage } from '../../src/services/catalog/packages.js';
 import { deliverAfterCommit } from '../../src/services/requests/approved-requests.js';
-import { doneReply, refusalReply, usageReply } from '../../views/admin/reply.js';
+import { doneReply, usageReply } from '../../views/admin/reply.js';
 import { plural } from '../../views/admin/text.js';
-import { context } from '../../views/blocks.js';
-import { escapeMrkdwn, userText } from '../../views/mrkdwn.js';
+import { userText } from '../../views/mrkdwn.js';
 import type { AccessCommand } from '../types.js';
-import { answer, takeFlag } from './args.js';
+import { takeFlag } from './args.js';
 import { resolvePackage } from './resolve.js';
 
 const USAGE = 'package delete <package> [--force]';
@@ -16,35 +14,21 @@ export const packageDeleteCommand: AccessCommand = {
   usage: USAGE,
   summary: 'delete a package; --force also removes the access of everyone who holds it',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      const { present: force, rest } = takeFlag(call.args, '--force');
-      if (!rest) return usageReply(USAGE, 'Say which package to delete.');
-      const actor = { userId: call.userId };
-      const ref = await resolvePackage(call.ctx.engine, actor, rest);
-      try {
-        const deleted = await deletePackage(call.ctx.engine, actor, { packageId: ref.id, force });
-        await deliverAfterCommit(call.ctx.engine, deleted.fulfilmentIds, false);
-        const ended = deleted.endedAssignmentIds.length;
-        const canceled = deleted.canceledRequestIds.length;
-        const effects = [
-          ...(ended ? [`${plural(ended, 'person', 'people')} lost access`] : []),
-          ...(canceled ? [`${plural(canceled, 'open request')} canceled`] : []),
-        ];
-        const tail = effects.length ? ` ${effects.join('; ')}.` : '';
-        return doneReply(
-          `*${userText(ref.name, 140)}* was deleted.${tail}`,
-          `${ref.name} was deleted.${tail}`,
-        );
-      } catch (error) {
-        if (!isGatehouseError(error, 'package.has_assignments')) throw error;
-        const reply = refusalReply(error.message);
-        reply.blocks.push(
-          context(
-            `\`/access package delete ${escapeMrkdwn(ref.name)} --force\` removes their access and deletes it.`,
-          ),
-        );
-        return reply;
-      }
-    }),
+  async run(call) {
+    const { present: force, rest } = takeFlag(call.args, '--force');
+    if (!rest) return usageReply(USAGE, 'Say which package to delete.');
+    const actor = { userId: call.userId };
+    const ref = await resolvePackage(call.engine, actor, rest);
+    // Refused while someone holds it (package.has_assignments): the refusal says how to --force.
+    const deleted = await deletePackage(call.engine, actor, { packageId: ref.id, force });
+    await deliverAfterCommit(call.engine, deleted.fulfilmentIds, false);
+    const ended = deleted.endedAssignmentIds.length;
+    const canceled = deleted.canceledRequestIds.length;
+    const effects = [
+      ...(ended ? [`${plural(ended, 'person', 'people')} lost access`] : []),
+      ...(canceled ? [`${plural(canceled, 'open request')} canceled`] : []),
+    ];
+    const tail = effects.length ? ` ${effects.join('; ')}.` : '';
+    return doneReply(`*${userText(ref.name, 140)}* was deleted.${tail}`, `${ref.name} was deleted.${tail}`);
+  },
 };

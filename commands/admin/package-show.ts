@@ -3,7 +3,6 @@ import { packageAssignments } from '../../src/services/requests/request-queries.
 import { packageDetailsView } from '../../views/admin/package-details.js';
 import { usageReply } from '../../views/admin/reply.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { resolvePackage } from './resolve.js';
 
 export const packageShowCommand: AccessCommand = {
@@ -11,13 +10,12 @@ export const packageShowCommand: AccessCommand = {
   usage: 'package show <package>',
   summary: 'a package in detail: resource roles, policies in words, who holds it',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      if (!call.args) return usageReply('package show <package>', 'Say which package.');
-      const actor = { userId: call.userId };
-      const ref = await resolvePackage(call.ctx.engine, actor, call.args);
-      const details = await getPackageDetails(call.ctx.engine, actor, { package: ref.id });
-      const holders = await packageAssignments(call.ctx.engine, actor, ref.id);
-      return packageDetailsView(details, holders.length);
-    }),
+  async run(call) {
+    if (!call.args) return usageReply('package show <package>', 'Say which package.');
+    const actor = { userId: call.userId };
+    const ref = await resolvePackage(call.engine, actor, call.args);
+    const details = await getPackageDetails(call.engine, actor, { package: ref.id });
+    const holders = await packageAssignments(call.engine, actor, ref.id);
+    return packageDetailsView(details, holders.length);
+  },
 };

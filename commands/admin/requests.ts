@@ -3,7 +3,6 @@ import { packageRequests } from '../../src/services/requests/request-queries.js'
 import { type PackageRequestRow, packageRequestsView } from '../../views/admin/package-requests.js';
 import { type AdminReply, usageReply } from '../../views/admin/reply.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { type PackageRef, resolvePackage } from './resolve.js';
 
 /** Requests shown at once: the policy name of each is read with the request. */
@@ -34,11 +33,10 @@ export const requestsCommand: AccessCommand = {
   usage: 'requests <package>',
   summary: "a package's requests: who, under which policy, status",
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      if (!call.args) return usageReply('requests <package>', 'Say which package.');
-      const actor = { userId: call.userId };
-      const pkg = await resolvePackage(call.ctx.engine, actor, call.args);
-      return packageRequestsReply(call.ctx.engine, actor, pkg);
-    }),
+  async run(call) {
+    if (!call.args) return usageReply('requests <package>', 'Say which package.');
+    const actor = { userId: call.userId };
+    const pkg = await resolvePackage(call.engine, actor, call.args);
+    return packageRequestsReply(call.engine, actor, pkg);
+  },
 };

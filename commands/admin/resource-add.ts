@@ -4,7 +4,6 @@ import { registerResource } from '../../src/services/catalog/resources.js';
 import { usageReply } from '../../views/admin/reply.js';
 import { resourceAddedView } from '../../views/admin/resources.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { resolveCatalog } from './resolve.js';
 
 const USAGE =
@@ -102,32 +101,31 @@ export const resourceAddCommand: AccessCommand = {
   usage: USAGE,
   summary: 'register a user group, channel or webhook app in a catalog (General unless named)',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      const parsed = parseResourceAdd(call.args);
-      if (!parsed) return usageReply(USAGE, "I couldn't read that.");
-      const actor = { userId: call.userId };
-      const catalog = await resolveCatalog(call.ctx.engine, actor, parsed.catalog ?? 'General');
-      if (parsed.kind === 'webhook') {
-        const secret = randomBytes(24).toString('base64url');
-        const resource = await registerResource(call.ctx.engine, actor, {
-          catalogId: catalog.id,
-          kind: 'webhook',
-          externalId: webhookSlug(parsed.name),
-          name: parsed.name,
-          webhookUrl: parsed.url,
-          webhookSecret: secret,
-          roles: parsed.roles,
-        });
-        return resourceAddedView(resource, catalog.name, secret);
-      }
-      const name = (await slackName(call.client, parsed)).slice(0, 80);
-      const resource = await registerResource(call.ctx.engine, actor, {
+  async run(call) {
+    const parsed = parseResourceAdd(call.args);
+    if (!parsed) return usageReply(USAGE, "I couldn't read that.");
+    const actor = { userId: call.userId };
+    const catalog = await resolveCatalog(call.engine, actor, parsed.catalog ?? 'General');
+    if (parsed.kind === 'webhook') {
+      const secret = randomBytes(24).toString('base64url');
+      const resource = await registerResource(call.engine, actor, {
         catalogId: catalog.id,
-        kind: parsed.kind,
-        externalId: parsed.externalId,
-        name,
+        kind: 'webhook',
+        externalId: webhookSlug(parsed.name),
+        name: parsed.name,
+        webhookUrl: parsed.url,
+        webhookSecret: secret,
+        roles: parsed.roles,
       });
-      return resourceAddedView(resource, catalog.name);
-    }),
+      return resourceAddedView(resource, catalog.name, secret);
+    }
+    const name = (await slackName(call.slack.client, parsed)).slice(0, 80);
+    const resource = await registerResource(call.engine, actor, {
+      catalogId: catalog.id,
+      kind: parsed.kind,
+      externalId: parsed.externalId,
+      name,
+    });
+    return resourceAddedView(resource, catalog.name);
+  },
 };

@@ -2,7 +2,6 @@ import { listCatalogs } from '../../src/services/catalog/catalogs.js';
 import { listResources } from '../../src/services/catalog/resources.js';
 import { resourceListView } from '../../views/admin/resources.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { resolveCatalog } from './resolve.js';
 
 export const resourceListCommand: AccessCommand = {
@@ -10,19 +9,18 @@ export const resourceListCommand: AccessCommand = {
   usage: 'resource list [catalog]',
   summary: 'the user groups, channels and webhook apps registered in catalogs',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      const actor = { userId: call.userId };
-      const catalogs = call.args
-        ? [await resolveCatalog(call.ctx.engine, actor, call.args)]
-        : await listCatalogs(call.ctx.engine, actor);
-      const listed = [];
-      for (const catalog of catalogs) {
-        listed.push({
-          name: catalog.name,
-          resources: await listResources(call.ctx.engine, actor, { catalogId: catalog.id }),
-        });
-      }
-      return resourceListView(listed);
-    }),
+  async run(call) {
+    const actor = { userId: call.userId };
+    const catalogs = call.args
+      ? [await resolveCatalog(call.engine, actor, call.args)]
+      : await listCatalogs(call.engine, actor);
+    const listed = [];
+    for (const catalog of catalogs) {
+      listed.push({
+        name: catalog.name,
+        resources: await listResources(call.engine, actor, { catalogId: catalog.id }),
+      });
+    }
+    return resourceListView(listed);
+  },
 };

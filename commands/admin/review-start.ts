@@ -1,10 +1,9 @@
-import { startReview } from '../../src/services/reviews/reviews.js';
+import { startReview } from '../../src/services/reviews/start-review.js';
 import { doneReply, usageReply } from '../../views/admin/reply.js';
 import { people, plural } from '../../views/admin/text.js';
 import { formatDateTime, userText } from '../../views/mrkdwn.js';
 import { parseUserMention } from '../router.js';
 import type { AccessCommand } from '../types.js';
-import { answer } from './args.js';
 import { resolvePackage } from './resolve.js';
 
 const USAGE = 'review start <package> [days] [@reviewer …]';
@@ -37,24 +36,23 @@ export const reviewStartCommand: AccessCommand = {
   usage: USAGE,
   summary: 'review who holds a package: by the people themselves, or by the reviewers named',
   audience: 'admin',
-  run: (call) =>
-    answer(async () => {
-      const parsed = parseReviewArgs(call.args);
-      if (!parsed.packageText) return usageReply(USAGE, 'Say which package to review.');
-      const actor = { userId: call.userId };
-      const pkg = await resolvePackage(call.ctx.engine, actor, parsed.packageText);
-      const review = await startReview(call.ctx.engine, actor, {
-        packageId: pkg.id,
-        reviewerMode: parsed.reviewerIds.length ? 'specific' : 'self',
-        reviewerIds: parsed.reviewerIds,
-        ...(parsed.days !== null ? { durationDays: parsed.days } : {}),
-      });
-      const who = parsed.reviewerIds.length
-        ? `by ${people(parsed.reviewerIds)}`
-        : 'by each person for themselves';
-      return doneReply(
-        `Access review of *${userText(pkg.name, 140)}* started: ${plural(review.items, 'person', 'people')} to review ${who}, until ${formatDateTime(review.deadline)}. Reviewers get a DM.`,
-        `Access review of ${pkg.name} started: ${review.items} to review.`,
-      );
-    }),
+  async run(call) {
+    const parsed = parseReviewArgs(call.args);
+    if (!parsed.packageText) return usageReply(USAGE, 'Say which package to review.');
+    const actor = { userId: call.userId };
+    const pkg = await resolvePackage(call.engine, actor, parsed.packageText);
+    const review = await startReview(call.engine, actor, {
+      packageId: pkg.id,
+      reviewerMode: parsed.reviewerIds.length ? 'specific' : 'self',
+      reviewerIds: parsed.reviewerIds,
+      ...(parsed.days !== null ? { durationDays: parsed.days } : {}),
+    });
+    const who = parsed.reviewerIds.length
+      ? `by ${people(parsed.reviewerIds)}`
+      : 'by each person for themselves';
+    return doneReply(
+      `Access review of *${userText(pkg.name, 140)}* started: ${plural(review.items, 'person', 'people')} to review ${who}, until ${formatDateTime(review.deadline)}. Reviewers get a DM.`,
+      `Access review of ${pkg.name} started: ${review.items} to review.`,
+    );
+  },
 };

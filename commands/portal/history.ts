@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatehouseError } from '../../src/domain/errors.js';
+import { GatehouseError, sentence, typed } from '../../src/domain/errors.js';
 import { requestHistory } from '../../src/services/requests/request-queries.js';
 import { HISTORY_PAGE_SIZE, historyView } from '../../views/portal/history.js';
 import type { AccessCommand } from '../types.js';
@@ -18,11 +18,11 @@ export const historyCommand: AccessCommand = {
     if (!parsed.success) {
       throw new GatehouseError(
         'input.invalid',
-        `Give a page number from 1 to ${MAX_PAGE}, like \`/access history 2\`, or nothing for the newest requests.`,
+        sentence`Give a page number from 1 to ${MAX_PAGE}, like ${typed('/access history 2')}, or nothing for the newest requests.`,
       );
     }
     const page = parsed.data === '' ? 1 : parsed.data;
-    const rows = await requestHistory(call.ctx.engine, call.userId, { limit: page * HISTORY_PAGE_SIZE + 1 });
+    const rows = await requestHistory(call.engine, call.userId, { limit: page * HISTORY_PAGE_SIZE + 1 });
     const onPage = rows.slice((page - 1) * HISTORY_PAGE_SIZE, page * HISTORY_PAGE_SIZE);
     return historyView({ requests: onPage, page, hasMore: rows.length > page * HISTORY_PAGE_SIZE });
   },

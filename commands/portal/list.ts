@@ -8,11 +8,7 @@ export const listCommand: AccessCommand = {
   summary: 'the access packages you can request, each with a Request button',
   audience: 'everyone',
   async run(call) {
-    const packages = await requestablePackages(
-      call.ctx.engine,
-      { userId: call.userId },
-      { userId: call.userId },
-    );
+    const packages = await requestablePackages(call.engine, { userId: call.userId }, { userId: call.userId });
     return requestablePackagesView(packages);
   },
 };

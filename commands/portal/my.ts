@@ -10,8 +10,8 @@ export const myCommand: AccessCommand = {
   audience: 'everyone',
   async run(call) {
     return myAccessView({
-      assignments: await myAssignments(call.ctx.engine, call.userId),
-      openRequests: await myRequests(call.ctx.engine, call.userId, { open: true }),
+      assignments: await myAssignments(call.engine, call.userId),
+      openRequests: await myRequests(call.engine, call.userId, { open: true }),
     });
   },
 };

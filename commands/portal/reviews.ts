@@ -8,11 +8,7 @@ export const reviewsCommand: AccessCommand = {
   summary: 'the access reviews waiting on you, with Keep / Remove for each person',
   audience: 'everyone',
   async run(call) {
-    const reviews = await reviewsAwaiting(
-      call.ctx.engine,
-      { userId: call.userId },
-      { reviewerId: call.userId },
-    );
+    const reviews = await reviewsAwaiting(call.engine, { userId: call.userId }, { reviewerId: call.userId });
     return reviewsAwaitingView({ reviews, viewerId: call.userId });
   },
 };

@@ -1,11 +1,11 @@
-import { isGatehouseError } from '../../src/domain/errors.js';
+import { GatehouseError, sentence, typed } from '../../src/domain/errors.js';
 import { parseRequestId } from '../../src/domain/states.js';
 import { getRequest, myRequests } from '../../src/services/requests/request-queries.js';
 import { cancelRequest } from '../../src/services/requests/requests.js';
 import { section } from '../../views/blocks.js';
 import { userText } from '../../views/mrkdwn.js';
 import { openRequestsView } from '../../views/requests/open-requests.js';
-import { refusalReply } from '../../views/requests/refusal.js';
+import { unescapeSlackText } from '../router.js';
 import type { AccessCommand } from '../types.js';
 
 /** `/access cancel <request>` (R-1042 or 1042); no id: my open requests, each with Cancel. */
@@ -15,22 +15,19 @@ export const cancelCommand: AccessCommand = {
   summary: 'withdraw a request that is still open (R-1042)',
   audience: 'everyone',
   async run(call) {
-    const { ctx, userId } = call;
-    const typed = call.args.trim();
-    if (!typed) return openRequestsView(await myRequests(ctx.engine, userId, { open: true }));
-    const requestId = parseRequestId(typed);
+    const { engine, userId } = call;
+    const text = call.args.trim();
+    if (!text) return openRequestsView(await myRequests(engine, userId, { open: true }));
+    const requestId = parseRequestId(text);
     if (requestId === null) {
-      const text = `\`${userText(typed.replaceAll('`', "'"), 40)}\` isn't a request id. Type it like \`/access cancel R-1042\`; \`/access cancel\` lists your open requests.`;
-      return { text, blocks: [section(text)] };
+      throw new GatehouseError(
+        'input.invalid',
+        sentence`${typed(unescapeSlackText(text).slice(0, 40))} isn't a request id. Type it like ${typed('/access cancel R-1042')}; ${typed('/access cancel')} lists your open requests.`,
+      );
     }
-    try {
-      const result = await cancelRequest(ctx.engine, { userId }, { requestId });
-      const request = await getRequest(ctx.engine, { userId }, requestId);
-      const text = `:wastebasket: ${result.request} for *${userText(request.packageName, 150)}* was canceled.`;
-      return { text, blocks: [section(text)] };
-    } catch (error) {
-      if (isGatehouseError(error)) return refusalReply(error.message);
-      throw error;
-    }
+    const result = await cancelRequest(engine, { userId }, { requestId });
+    const request = await getRequest(engine, { userId }, requestId);
+    const done = `:wastebasket: ${result.request} for *${userText(request.packageName, 150)}* was canceled.`;
+    return { text: done, blocks: [section(done)] };
   },
 };

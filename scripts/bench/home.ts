@@ -11,7 +11,7 @@ import { upsertUser } from '../../src/services/catalog/users.js';
 import { type EngineDeps, SYSTEM } from '../../src/services/context.js';
 import { submitRequest } from '../../src/services/requests/requests.js';
 import { interactiveClient } from '../../src/slack/clients.js';
-import { loadHome, refreshHome } from '../../src/slack/listeners/portal/home.js';
+import { loadHome, refreshHome } from '../../src/slack/portal/home.js';
 import { RecordingConnector } from '../../test/support/recording-connector.js';
 import { homeView } from '../../views/portal/home.js';
 import { note, percentile } from './output.js';

@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import type {
   ApprovalStage,
@@ -518,6 +519,27 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * The package wizard's drafts between its steps, keyed by an unguessable id that the modal's
+ * private_metadata carries (Slack gives that 3000 characters; a draft has no such limit here).
+ * Only its owner reads or writes it; untouched for a day it expires and a job deletes it.
+ */
+export const packageDrafts = pgTable(
+  'package_drafts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The Slack user whose wizard it is. */
+    ownerUserId: text().notNull(),
+    /** The modal (Slack view id) it belongs to, set once Slack has opened it. */
+    viewId: text(),
+    draft: jsonb().$type<Record<string, unknown>>().notNull(),
+    createdAt: tstz().notNull(),
+    updatedAt: tstz().notNull(),
+    expiresAt: tstz().notNull(),
+  },
+  (t) => [index('package_drafts_expires_at').on(t.expiresAt)],
+);
+
 /** The test clock's offset (TEST_CLOCK=1 only), kept so that a restart never moves domain time back. */
 export const testClock = pgTable(
   'test_clock',
@@ -540,3 +562,4 @@ export type Fulfilment = typeof fulfilments.$inferSelect;
 export type AccessReview = typeof accessReviews.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type PackageDraftRow = typeof packageDrafts.$inferSelect;

@@ -24,6 +24,49 @@ export const ASSIGNMENT_STATES = [
 ] as const;
 export type AssignmentState = (typeof ASSIGNMENT_STATES)[number];
 
+export const REQUEST_TYPES = [
+  'user_add',
+  'user_extend',
+  'user_remove',
+  'admin_add',
+  'admin_remove',
+  'system_remove',
+] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+/** Why an assignment ended: `expired` ends it as expired, every other reason as removed. */
+export const END_REASONS = [
+  'expired',
+  'removed_by_admin',
+  'removed_by_user',
+  'user_deactivated',
+  'review',
+  'package_deleted',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export function endStateFor(reason: EndReason): 'expired' | 'removed' {
+  return reason === 'expired' ? 'expired' : 'removed';
+}
+
+/** A fulfilment is one grant or revoke of one resource role; pending and failed ones are due. */
+export const FULFILMENT_STATES = [
+  'pending',
+  'delivered',
+  'failed',
+  'abandoned',
+  'skipped',
+  'canceled',
+] as const;
+export type FulfilmentState = (typeof FULFILMENT_STATES)[number];
+/** Waiting for a (next) attempt. */
+export const DUE_FULFILMENT_STATES: readonly FulfilmentState[] = ['pending', 'failed'];
+/** A grant in one of these states stands for access the resource has (or needs no call for). */
+export const DONE_FULFILMENT_STATES: readonly FulfilmentState[] = ['delivered', 'skipped'];
+
+export const REVIEW_STATES = ['active', 'completed', 'canceled'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
 /** The only legal request transitions. `pending_approval → pending_approval` is the move to the next stage. */
 const REQUEST_TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
   submitted: ['pending_approval', 'approved', 'denied', 'canceled'],
@@ -47,6 +90,12 @@ const ASSIGNMENT_TRANSITIONS: Record<AssignmentState, readonly AssignmentState[]
   removed: [],
 };
 
+const REVIEW_TRANSITIONS: Record<ReviewState, readonly ReviewState[]> = {
+  active: ['completed', 'canceled'],
+  completed: [],
+  canceled: [],
+};
+
 export const OPEN_REQUEST_STATES: readonly RequestState[] = [
   'submitted',
   'pending_approval',
@@ -56,6 +105,12 @@ export const OPEN_REQUEST_STATES: readonly RequestState[] = [
 export const ACTIVE_ASSIGNMENT_STATES: readonly AssignmentState[] = [
   'delivering',
   'delivered',
+  'delivery_failed',
+];
+/** A request whose assignment's grants are on their way: delivery settles it. */
+export const DELIVERY_REQUEST_STATES: readonly RequestState[] = [
+  'delivering',
+  'partially_delivered',
   'delivery_failed',
 ];
 
@@ -82,6 +137,16 @@ export function assertAssignmentTransition(from: AssignmentState, to: Assignment
     throw new GatehouseError(
       'state.illegal_transition',
       `This assignment is ${from.replace('_', ' ')} and can't become ${to.replace('_', ' ')}.`,
+      { from, to },
+    );
+  }
+}
+
+export function assertReviewTransition(from: ReviewState, to: ReviewState): void {
+  if (!REVIEW_TRANSITIONS[from].includes(to)) {
+    throw new GatehouseError(
+      'state.illegal_transition',
+      `This access review is ${from} and can't become ${to}.`,
       { from, to },
     );
   }

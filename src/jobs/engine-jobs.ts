@@ -1,10 +1,13 @@
+import { deleteExpiredPackageDrafts } from '../services/catalog/package-drafts.js';
 import type { EngineDeps } from '../services/context.js';
-import { deliverDue } from '../services/lifecycle/delivery.js';
+import { deliverDue } from '../services/lifecycle/delivery-runner.js';
 import { runDueWork } from '../services/lifecycle/due-work.js';
 import { expireDueAssignments } from '../services/lifecycle/expiry.js';
 import { type DispatchOptions, dispatchOutbox } from '../services/lifecycle/outbox.js';
 import { type MembershipReader, reconcileResources } from '../services/lifecycle/reconcile.js';
-import { applyDueReviews, remindReviewers, startRecurringReviews } from '../services/reviews/reviews.js';
+import { applyDueReviews } from '../services/reviews/apply-review.js';
+import { startRecurringReviews } from '../services/reviews/recurring-reviews.js';
+import { remindReviewers } from '../services/reviews/review-reminders.js';
 import type { Job } from './runner.js';
 
 /**
@@ -24,6 +27,7 @@ export function engineJobs(
     { name: 'review-start', run: () => startRecurringReviews(deps) },
     { name: 'review-remind', run: () => remindReviewers(deps) },
     { name: 'review-apply', run: () => applyDueReviews(deps) },
+    { name: 'package-drafts', run: () => deleteExpiredPackageDrafts(deps) },
     { name: 'delivery', run: () => drain(() => deliverDue(deps, { limit: 500 })) },
   ];
   if (reconcile) {

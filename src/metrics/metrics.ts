@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
-import type { DeliveryReport } from '../services/lifecycle/delivery.js';
+import type { DeliveryReport } from '../services/lifecycle/delivery-runner.js';
 import type { OutboxReport } from '../services/lifecycle/outbox.js';
 
 export type SlackRequestKind = 'command' | 'action' | 'view' | 'event' | 'other';
@@ -34,6 +34,12 @@ export class Metrics {
     name: 'gatehouse_slack_requests_total',
     help: 'Requests from Slack by kind (command, action, view, event), id (sub-command, action_id, callback_id, event type) and outcome (ok, refused, error).',
     labelNames: ['kind', 'id', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly slackRefusals = new Counter({
+    name: 'gatehouse_slack_refusals_total',
+    help: 'Requests from Slack the engine refused, by kind, id and the refusal code (request.already_decided, input.out_of_date, …).',
+    labelNames: ['kind', 'id', 'code'] as const,
     registers: [this.registry],
   });
   private readonly ackSeconds = new Histogram({
@@ -99,6 +105,11 @@ export class Metrics {
 
   slackRequest(kind: SlackRequestKind, id: string, outcome: RequestOutcome): void {
     this.slackRequests.inc({ kind, id, outcome });
+  }
+
+  /** `code` is an ErrorCode (a fixed list), never text from the refusal. */
+  slackRefusal(kind: SlackRequestKind, id: string, code: string): void {
+    this.slackRefusals.inc({ kind, id, code });
   }
 
   acked(kind: SlackRequestKind, seconds: number): void {

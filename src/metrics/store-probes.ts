@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/client.js';
+import { ACTIVE_ASSIGNMENTS, DUE_FULFILMENTS } from '../services/sql-lists.js';
 import type { StoreGauges } from './metrics.js';
 
 /** The outbox gauges, in one query (the backlog count walks the outbox_due partial index). */
@@ -40,13 +41,13 @@ export async function oldestDue(db: Db, now: Date): Promise<Record<LaggingJob, D
         (select min(start_at) from requests where state = 'scheduled' and start_at <= ${now})
       ) as "due-work",
       (select min(ends_at) from assignments
-        where state in ('delivering','delivered','delivery_failed') and ends_at <= ${now}) as "expiry",
+        where state in ${ACTIVE_ASSIGNMENTS} and ends_at <= ${now}) as "expiry",
       (select min(starts_at + (deadline - starts_at) / 2) from access_reviews
         where state = 'active' and reminded_at is null and deadline > ${now} and starts_at + (deadline - starts_at) / 2 <= ${now}) as "review-remind",
       (select min(deadline) from access_reviews
         where state = 'active' and deadline <= ${now} and (claimed_until is null or claimed_until < ${now})) as "review-apply",
       (select min(next_attempt_at) from fulfilments
-        where state in ('pending','failed') and next_attempt_at <= ${now}
+        where state in ${DUE_FULFILMENTS} and next_attempt_at <= ${now}
           and (claimed_until is null or claimed_until < ${now})) as "delivery",
       (select min(next_attempt_at) from outbox
         where sent_at is null and dead_at is null and next_attempt_at <= ${now}

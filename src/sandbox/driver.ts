@@ -1,5 +1,5 @@
 import type { ViewOutput } from '@slack/bolt';
-import { decodeDraft, type WizardStep } from '../../views/admin/wizard/draft.js';
+import { stepShownBy, type WizardStep } from '../../views/admin/wizard/navigation.js';
 import { CALLBACK } from '../../views/ids.js';
 import type { GatehouseSandbox } from './gatehouse-sandbox.js';
 import { blockActionsBody, buttonAction } from './payloads.js';
@@ -63,14 +63,14 @@ export function initialAnswers(view: ViewOutput): Record<string, Answer> {
   return answers;
 }
 
-/** The package wizard open for the user, and the step its draft is on. */
+/** The package wizard open for the user, and the step it shows (the draft itself is in the store). */
 export function wizardOf(s: GatehouseSandbox, userId: string): { view: ViewOutput; step: WizardStep } {
   const view = must(s.fake.openModal(userId), `a modal open for ${userId}`);
   if (view.callback_id !== CALLBACK.packageWizard) {
     throw new DriverError(`Expected the package wizard open for ${userId}, found "${view.callback_id}".`);
   }
-  const draft = must(decodeDraft(view.private_metadata), 'the wizard draft in private_metadata');
-  return { view, step: draft.step };
+  const step = must(stepShownBy(view), 'a wizard step (its "Step n of 6" line)');
+  return { view, step };
 }
 
 /** Submits the wizard's current step as Slack would: its initial values, with these answers on top. */

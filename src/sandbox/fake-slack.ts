@@ -97,6 +97,7 @@ const JSON_ARGS = ['blocks', 'view', 'metadata', 'attachments'];
 export class FakeSlack {
   workspace: Workspace;
   readonly calls: CallRecord[] = [];
+  private readonly callWatchers = new Set<(call: CallRecord) => void>();
   readonly warnings: WarningRecord[] = [];
   readonly wallClock: Clock;
   private readonly responseUrls = new ResponseUrls();
@@ -260,6 +261,7 @@ export class FakeSlack {
     if (typeof result?.error === 'string') record.error = result.error;
     else if (status !== 200) record.error = `http_${status}`;
     this.calls.push(record);
+    for (const watcher of this.callWatchers) watcher(record);
     if (result === undefined)
       return { status, headers: { 'Content-Type': 'text/plain' }, body: 'Internal Server Error' };
     return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(result) };
@@ -295,6 +297,22 @@ export class FakeSlack {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(failure);
     this.failures.set(method, queue);
+  }
+
+  /**
+   * Resolves once `count` more calls answered as `matches` says have been made: for a test that acts
+   * in the middle of what the app is doing ("while the DMs are going out"), without polling.
+   */
+  callsMade(count: number, matches: (call: CallRecord) => boolean = () => true): Promise<void> {
+    return new Promise((resolve) => {
+      let seen = 0;
+      const watcher = (call: CallRecord) => {
+        if (!matches(call) || ++seen < count) return;
+        this.callWatchers.delete(watcher);
+        resolve();
+      };
+      this.callWatchers.add(watcher);
+    });
   }
 
   /** A trigger_id for an interaction by `userId`; from inside a modal, pass its view id. */

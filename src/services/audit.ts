@@ -1,5 +1,5 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { auditLog } from '../db/schema.js';
 import type { Actor } from './context.js';
 
 export interface AuditEvent {
@@ -14,22 +14,28 @@ export interface AuditEvent {
   data?: Record<string, unknown>;
 }
 
-/** Writes audit rows in the caller's transaction (invariant 1: no state change without its row). */
+/**
+ * Writes audit rows in the caller's transaction (invariant 1: no state change without its row).
+ * One statement whatever the count (the rows travel as one JSON parameter), in the order given.
+ */
 export async function audit(tx: Db, now: Date, actor: Actor, ...events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(auditLog).values(
-    events.map((e) => ({
-      at: now,
-      actorId: actor.userId,
-      action: e.action,
-      catalogId: e.catalogId ?? null,
-      packageId: e.packageId ?? null,
-      requestId: e.requestId ?? null,
-      assignmentId: e.assignmentId ?? null,
-      resourceId: e.resourceId ?? null,
-      reviewId: e.reviewId ?? null,
-      subjectUserId: e.subjectUserId ?? null,
-      data: e.data ?? {},
-    })),
-  );
+  const rows = events.map((e) => ({
+    action: e.action,
+    catalog_id: e.catalogId ?? null,
+    package_id: e.packageId ?? null,
+    request_id: e.requestId ?? null,
+    assignment_id: e.assignmentId ?? null,
+    resource_id: e.resourceId ?? null,
+    review_id: e.reviewId ?? null,
+    subject_user_id: e.subjectUserId ?? null,
+    data: e.data ?? {},
+  }));
+  await tx.execute(sql`insert into audit_log
+      (at, actor_id, action, catalog_id, package_id, request_id, assignment_id, resource_id, review_id, subject_user_id, data)
+    select ${now}, ${actor.userId}, e.item->>'action', (e.item->>'catalog_id')::int, (e.item->>'package_id')::int,
+           (e.item->>'request_id')::int, (e.item->>'assignment_id')::int, (e.item->>'resource_id')::int,
+           (e.item->>'review_id')::int, e.item->>'subject_user_id', e.item->'data'
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(item, ord)
+     order by e.ord`);
 }

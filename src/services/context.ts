@@ -18,8 +18,9 @@ export interface EngineDeps {
   /**
    * When set, grants and revokes a person's action queued are handed here instead of being
    * delivered before the service returns: the Slack app acks at once and delivers just after.
+   * Given when the deps are built (src/runtime.ts), never patched on afterwards.
    */
-  deliverLater?: (fulfilmentIds: readonly number[], preclaimed: boolean) => void;
+  readonly deliverLater?: (fulfilmentIds: readonly number[], preclaimed: boolean) => void;
 }
 
 declare const SYSTEM_ACTOR: unique symbol;

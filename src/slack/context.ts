@@ -1,10 +1,9 @@
-import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { EngineDeps } from '../services/context.js';
 import type { Installation } from './installation.js';
 
-/** What every command and listener gets: the engine's dependencies and a way to nudge the jobs. */
+/** What every listener gets: the engine's dependencies and a way to nudge the jobs. */
 export interface SlackContext {
   engine: EngineDeps;
   log: Logger;
@@ -17,15 +16,4 @@ export interface SlackContext {
   afterChange(): void;
   /** This installation's workspace and bot, as auth.test said at start-up; null until it has. */
   installation(): Installation | null;
-}
-
-/** One slash-command call, parsed from Slack's payload. */
-export interface CommandCall {
-  ctx: SlackContext;
-  client: WebClient;
-  userId: string;
-  /** The words after the sub-command. */
-  args: string;
-  triggerId: string;
-  channelId: string;
 }

@@ -1,13 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { renderDeliveryAbandoned } from '../../views/admin/delivery-abandoned.js';
 import { renderNotification } from '../../views/notifications.js';
 import type { RenderedCard } from '../../views/requests/request-card.js';
 import type { NotificationKind } from '../domain/notifications.js';
 import type { EngineDeps } from '../services/context.js';
 import type { OutboxMessage, RenderedMessage, SentMessage } from '../services/lifecycle/outbox.js';
-import { refreshHome } from './listeners/portal/home.js';
-import { reviewRequestedMessage } from './listeners/portal/review-dm.js';
+import { reviewRequestedMessage } from './portal/review-dm.js';
 import { requestCards } from './request-cards.js';
 
 /** Turns outbox rows into Slack DMs. */
@@ -23,22 +21,26 @@ const CARD_KINDS: ReadonlySet<NotificationKind> = new Set([
   'approval_escalated',
 ]);
 
-/** Notifications after which the recipient's Home tab shows something else. */
-const HOME_KINDS: ReadonlySet<NotificationKind> = new Set([
-  'request_submitted',
-  'approval_needed',
-  'approval_escalated',
-  'request_approved',
-  'request_denied',
-  'request_canceled',
-  'request_timed_out',
-  'request_scheduled',
-  'access_delivered',
-  'access_extended',
-  'access_ended',
-  'review_requested',
-  'review_completed',
-]);
+/** Whether the recipient's Home tab shows something else after it: every kind says. */
+const REFRESHES_HOME: Record<NotificationKind, boolean> = {
+  request_submitted: true,
+  approval_needed: true,
+  approval_escalated: true,
+  request_approved: true,
+  request_stage_approved: false,
+  request_denied: true,
+  request_canceled: true,
+  request_timed_out: true,
+  request_scheduled: true,
+  access_delivered: true,
+  delivery_failed: false,
+  access_expiring: false,
+  access_extended: true,
+  access_ended: true,
+  review_requested: true,
+  review_completed: true,
+  reconciliation_report: false,
+};
 
 const requestIdSchema = z.coerce.number().int().positive();
 
@@ -49,15 +51,19 @@ const requestIdSchema = z.coerce.number().int().positive();
  * (chat.update), so buttons disappear once decided and each copy says who did what when. A card
  * found in the DM's history instead of posted (see the outbox) is recorded and updated the same.
  */
-export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
+export function slackNotifier(
+  deps: EngineDeps,
+  client: WebClient,
+  /** Republishes a person's Home tab if they opened it (src/slack/portal/home.ts), injected. */
+  homes: { refreshHome(userId: string): Promise<unknown> },
+): Notifier {
   const cards = requestCards(deps, client);
   // What render posted, by outbox id, so the copy just posted isn't updated with itself.
   const rendered = new Map<number, RenderedCard>();
   return {
     async render(message) {
+      // The review DM shows the review as it stands now; every other kind renders from its row.
       if (message.kind === 'review_requested') return reviewRequestedMessage(deps, message);
-      if (message.kind === 'delivery_failed' && message.data.forAdmin)
-        return renderDeliveryAbandoned(message.data);
       const requestId = requestIdOf(message);
       if (requestId !== null && CARD_KINDS.has(message.kind)) {
         try {
@@ -81,8 +87,7 @@ export function slackNotifier(deps: EngineDeps, client: WebClient): Notifier {
       const card = rendered.get(message.id);
       rendered.delete(message.id);
       // What the person's Home tab shows may have changed (it is republished only if they opened it).
-      if (HOME_KINDS.has(message.kind))
-        await refreshHome({ engine: deps, log: deps.log }, client, message.recipient);
+      if (REFRESHES_HOME[message.kind]) await homes.refreshHome(message.recipient);
       const requestId = requestIdOf(message);
       if (requestId === null) return;
       if (card && sent.ts) {

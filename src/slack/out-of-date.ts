@@ -8,9 +8,13 @@ import {
   type RespondFn,
 } from '@slack/bolt';
 import { onlyAccessCommandReply, outOfDateButtonReply, outOfDateModal } from '../../views/out-of-date.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { tellClicker } from './click.js';
 import type { SlackContext } from './context.js';
-import { tellClicker } from './listeners/requests/tell-clicker.js';
 import { noteRefused, requestLog } from './observe/scope.js';
+
+/** The refusal code these answers are counted under, like a stale button a listener refuses. */
+const OUT_OF_DATE = 'input.out_of_date' satisfies ErrorCode;
 
 /**
  * Slack requests no listener answers — a click on a card or modal from an earlier version, the
@@ -31,7 +35,7 @@ export function answerOutOfDate(app: App, ctx: SlackContext): void {
     log.info({ kind, id: idOf(kind, a) }, 'no listener for this Slack request: answered as out of date');
     switch (kind) {
       case 'command':
-        noteRefused();
+        noteRefused(OUT_OF_DATE);
         await a.ack?.(onlyAccessCommandReply());
         return;
       case 'view':
@@ -39,7 +43,7 @@ export function answerOutOfDate(app: App, ctx: SlackContext): void {
           await a.ack?.();
           return;
         }
-        noteRefused();
+        noteRefused(OUT_OF_DATE);
         await a.ack?.({ response_action: 'update', view: outOfDateModal() });
         return;
       case 'action':
@@ -63,7 +67,7 @@ export function answerOutOfDate(app: App, ctx: SlackContext): void {
 async function answerStaleClick(ctx: SlackContext, a: IncomingArgs): Promise<void> {
   const body = a.body as unknown as BlockAction;
   if (isFormField(body)) return;
-  noteRefused();
+  noteRefused(OUT_OF_DATE);
   // respond() exists whenever the click has a response_url, the only time tellClicker uses it.
   const respond = a.respond ?? noRespond;
   await tellClicker(ctx, { body, client: a.client, respond }, outOfDateButtonReply());

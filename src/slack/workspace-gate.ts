@@ -1,3 +1,4 @@
+import { GatehouseError } from '../domain/errors.js';
 import { externalRequestorsAllowed } from '../services/catalog/catalog-queries.js';
 import type { SlackContext } from './context.js';
 import { isOwnWorkspace } from './installation.js';
@@ -7,15 +8,23 @@ export const FOREIGN_WORKSPACE_REPLY =
 
 /**
  * Commands carrying another workspace's team (or another Grid org's enterprise) come from
- * someone outside: refused unless some policy explicitly lets Slack Connect users request; then
- * eligibility decides package by package (users.info has them as external).
+ * someone outside: refused (`workspace.foreign`) unless some policy explicitly lets Slack Connect
+ * users request; then eligibility decides package by package (users.info has them as external).
  */
 export async function refuseForeignWorkspace(
   ctx: SlackContext,
   origin: { teamId: string | undefined; enterpriseId: string | undefined },
-): Promise<string | null> {
+): Promise<void> {
   const own = isOwnWorkspace(ctx.installation(), origin);
   // Not known yet (auth.test has not answered): unknown people count as guests meanwhile.
-  if (own !== false) return null;
-  return (await externalRequestorsAllowed(ctx.engine)) ? null : FOREIGN_WORKSPACE_REPLY;
+  if (own !== false) return;
+  if (await externalRequestorsAllowed(ctx.engine)) return;
+  ctx.log.info(
+    { team: origin.teamId, enterprise: origin.enterpriseId },
+    'command from another workspace refused',
+  );
+  throw new GatehouseError('workspace.foreign', FOREIGN_WORKSPACE_REPLY, {
+    teamId: origin.teamId ?? null,
+    enterpriseId: origin.enterpriseId ?? null,
+  });
 }

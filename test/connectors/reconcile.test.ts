@@ -1,59 +1,23 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackUsergroupConnector } from '../../src/connectors/slack-usergroup.js';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { outbox, resources } from '../../src/db/schema.js';
-import { silentLogger } from '../../src/logger.js';
-import { FakeSlack, SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
-import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
-import { SYSTEM } from '../../src/services/context.js';
-import { deliverDue, deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
-import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
+import { WOODGROVE } from '../../src/sandbox/seeds.js';
+import { deliverDue } from '../../src/services/lifecycle/delivery-runner.js';
 import { reconcileResources } from '../../src/services/lifecycle/reconcile.js';
-import { inTransaction } from '../../src/services/tx.js';
-import { backgroundClient } from '../../src/slack/clients.js';
 import { slackMembershipReader } from '../../src/slack/membership-reader.js';
+import { deliveredAssignment } from '../support/assignments.js';
 import { databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertResource } from '../support/fixtures.js';
+import { marketingPackage, useSlackBackedEngine } from '../support/slack-engine.js';
 
 describe(`reconciliation against the simulated workspace (${databaseLabel})`, () => {
-  const fake = new FakeSlack({ seed: woodgroveSeed(), rateLimits: false });
-  let t: TestEngine;
-  beforeAll(async () => {
-    await fake.start();
-    t = await createTestEngine();
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  const t = useSlackBackedEngine();
 
   it('puts back a member removed by hand and reports one added by hand; exclusive mode removes them', async () => {
-    const client = backgroundClient({ token: SANDBOX_BOT_TOKEN, apiUrl: fake.apiUrl, log: silentLogger });
-    const deps = {
-      ...t.deps,
-      connectors: { ...t.deps.connectors, slack_usergroup: slackUsergroupConnector(client) },
-    };
-    const reader = slackMembershipReader(client);
-    const resource = await insertResource(t.database.db, {
-      externalId: WOODGROVE.marketingGroup,
-      name: 'Marketing resources',
-    });
-    const pkg = await insertPackage(t.database.db, { resource });
-    const assigned = await inTransaction(deps, (tx, now) =>
-      createAssignment(tx, now, SYSTEM, {
-        userId: WOODGROVE.requestor,
-        packageId: pkg.packageId,
-        packageName: pkg.name,
-        policyId: pkg.policyId,
-        requestId: null,
-        startsAt: now,
-        endsAt: null,
-        reminderOffsetsHours: [],
-      }),
-    );
-    await deliverFulfilments(deps, assigned.fulfilmentIds);
+    const { fake, slackDeps: deps } = t;
+    const reader = slackMembershipReader(t.client);
+    const { resource, pkg } = await marketingPackage(t);
+    await deliveredAssignment(deps, pkg, WOODGROVE.requestor);
     expect(fake.groupMembers(WOODGROVE.marketingGroup)).toEqual([WOODGROVE.requestor]);
 
     // By hand in Slack: Requestor1 taken out, Approver1 put in.
@@ -85,7 +49,7 @@ describe(`reconciliation against the simulated workspace (${databaseLabel})`, ()
     expect(fake.groupMembers(WOODGROVE.marketingGroup)).toEqual([WOODGROVE.requestor]);
     const audit = await queryRows<{ action: string }>(
       t.database.db,
-      sql`select action from audit_log where resource_id = ${resource.id} order by id`,
+      sql`select action from audit_log where resource_id = ${resource.id} and action like 'resource.reconciled%' order by id`,
     );
     expect(audit.map((a) => a.action)).toEqual([
       'resource.reconciled_missing',

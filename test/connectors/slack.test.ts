@@ -5,14 +5,12 @@ import { slackUsergroupConnector } from '../../src/connectors/slack-usergroup.js
 import { silentLogger } from '../../src/logger.js';
 import { FakeSlack, SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
 import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
-import { SYSTEM } from '../../src/services/context.js';
-import { deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
-import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
-import { inTransaction } from '../../src/services/tx.js';
+import { deliverFulfilments } from '../../src/services/lifecycle/delivery-runner.js';
 import { backgroundClient } from '../../src/slack/clients.js';
+import { createHeldAssignment } from '../support/assignments.js';
 import { databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertResource, insertUser } from '../support/fixtures.js';
+import { insertUser } from '../support/fixtures.js';
+import { marketingPackage, useSlackBackedEngine } from '../support/slack-engine.js';
 
 const target = (
   kind: 'slack_usergroup' | 'slack_channel',
@@ -109,49 +107,17 @@ describe('Slack connectors against the simulated workspace', () => {
 });
 
 describe(`user group delivery under concurrency (${databaseLabel})`, () => {
-  const fake = new FakeSlack({ seed: woodgroveSeed(), rateLimits: false });
-  let t: TestEngine;
-  beforeAll(async () => {
-    await fake.start();
-    t = await createTestEngine({ poolSize: 8 });
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  const t = useSlackBackedEngine({ poolSize: 8 });
 
   it('20 concurrent grants to one user group leave all 20 in it, and earlier members stay', async () => {
-    const client = backgroundClient({ token: SANDBOX_BOT_TOKEN, apiUrl: fake.apiUrl, log: silentLogger });
-    const deps = {
-      ...t.deps,
-      connectors: { ...t.deps.connectors, slack_usergroup: slackUsergroupConnector(client) },
-    };
-    await slackUsergroupConnector(client).grant(
+    const { fake, slackDeps: deps } = t;
+    await slackUsergroupConnector(t.client).grant(
       target('slack_usergroup', WOODGROVE.marketingGroup, WOODGROVE.admin),
     );
-    const resource = await insertResource(t.database.db, {
-      externalId: WOODGROVE.marketingGroup,
-      name: 'Marketing resources',
-    });
-    const pkg = await insertPackage(t.database.db, { resource });
+    const { pkg } = await marketingPackage(t);
     const users = await Promise.all(Array.from({ length: 20 }, () => insertUser(t.database.db)));
     for (const id of users) fake.workspace.addUser({ id, name: id.toLowerCase() });
-    const created = await Promise.all(
-      users.map((userId) =>
-        inTransaction(deps, (tx, now) =>
-          createAssignment(tx, now, SYSTEM, {
-            userId,
-            packageId: pkg.packageId,
-            packageName: pkg.name,
-            policyId: pkg.policyId,
-            requestId: null,
-            startsAt: now,
-            endsAt: null,
-            reminderOffsetsHours: [],
-          }),
-        ),
-      ),
-    );
+    const created = await Promise.all(users.map((userId) => createHeldAssignment(deps, pkg, userId)));
     // Twenty separate deliveries at once, as twenty approvals would start them.
     await Promise.all(created.map((c) => deliverFulfilments(deps, c.fulfilmentIds)));
     expect(fake.groupMembers(WOODGROVE.marketingGroup).sort()).toEqual([WOODGROVE.admin, ...users].sort());

@@ -5,15 +5,15 @@ import { queryRows } from '../../src/db/client.js';
 import { SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { getPackageDetails } from '../../src/services/catalog/catalog-queries.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
 import { policySettingsOf } from '../../src/services/catalog/policies.js';
 import { submitRequest } from '../../src/services/requests/requests.js';
 import { renderDeliveryAbandoned } from '../../views/admin/delivery-abandoned.js';
 import { ACTION } from '../../views/ids.js';
+import { MARKETING_GROUP, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
 import { snapshotCounts } from '../support/fixtures.js';
-import { startSandbox } from '../support/sandbox.js';
-import { commandText, type Sandbox, submitStep, textOf, wizardOf } from './admin-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { commandText, submitStep, textOf, wizardOf } from './admin-support.js';
 
 const ADMIN = { userId: WOODGROVE.admin };
 const REQUESTOR = `<@${WOODGROVE.requestor}|requestor1>`;
@@ -28,22 +28,12 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
     // Waits out Slack's one message a second per channel, like a real client.
     bot = new WebClient(SANDBOX_BOT_TOKEN, { slackApiUrl: s.fake.apiUrl, logLevel: LogLevel.ERROR });
     // The tutorial's step 2, through the engine (the wizard has its own test), and step 3.
-    const created = await createPackage(s.gatehouse.deps, ADMIN, {
+    ({ packageId } = await makePackage(s.gatehouse.deps, {
       name: 'Marketing Campaign',
       description: 'Access to resources for the campaign',
-      resourceRoles: [
-        {
-          resource: {
-            kind: 'slack_usergroup',
-            externalId: WOODGROVE.marketingGroup,
-            name: 'Marketing resources',
-          },
-          role: 'member',
-        },
-      ],
+      resourceRoles: [MARKETING_GROUP],
       policy: { requestorUserIds: [WOODGROVE.requestor], expiry: { kind: 'days', days: 30 } },
-    });
-    packageId = created.package.id;
+    }));
     await s.command(WOODGROVE.requestor, 'help');
     await s.command(WOODGROVE.approver, 'help');
     await submitRequest(
@@ -57,6 +47,16 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
     await s.idle();
   });
   afterAll(() => s.close());
+
+  /** A package only admins assign, granting a new user group of the workspace the admin is in. */
+  function adminOnlyGroupPackage(name: string, group: { id: string; name: string }) {
+    s.fake.workspace.addUserGroup({ ...group, handle: group.name.toLowerCase(), users: [WOODGROVE.admin] });
+    return makePackage(s.gatehouse.deps, {
+      name,
+      resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: group.id, name: group.name } }],
+      policy: { requestorScope: 'none' },
+    });
+  }
 
   /** A Home tab with one button, as the portal publishes it, for clicking the admin shortcuts. */
   async function homeButton(userId: string, actionId: string, value: string) {
@@ -76,6 +76,12 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
       },
     });
     return result.view!.id!;
+  }
+
+  /** Presses a Home tab shortcut button as `userId` (the button as the Home tab would carry it). */
+  async function pressHomeShortcut(userId: string, actionId: string, value: string) {
+    const viewId = await homeButton(userId, actionId, value);
+    await s.click({ userId, viewId, blockId: 'shortcuts', actionId });
   }
 
   it('step 4: requests shows Requestor1, Initial policy, Delivered; the group has the member', async () => {
@@ -129,7 +135,7 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
   });
 
   it('package names: several matches are listed, unknown ones said so', async () => {
-    await createPackage(s.gatehouse.deps, ADMIN, { name: 'Marketing Analytics' });
+    await makePackage(s.gatehouse.deps, { name: 'Marketing Analytics', resourceRoles: [] });
     expect(await commandText(s, WOODGROVE.admin, 'package show marketing')).toContain(
       'Several access packages match "marketing": Marketing Analytics, Marketing Campaign.',
     );
@@ -187,7 +193,7 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
   });
 
   it('assign, review start, and delete refused while someone holds it, then with --force', async () => {
-    await createPackage(s.gatehouse.deps, ADMIN, {
+    await makePackage(s.gatehouse.deps, {
       name: 'Campaign Channel',
       resourceRoles: [
         {
@@ -278,27 +284,11 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
   });
 
   it("the Home tab's Assignments shortcut opens the list; Remove there ends the access", async () => {
-    const pkg = await createPackage(s.gatehouse.deps, ADMIN, {
-      name: 'Budget Channel',
-      resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: 'S0BUDGET', name: 'Budget' } }],
-      policy: { requestorScope: 'none' },
-    });
-    s.fake.workspace.addUserGroup({
-      id: 'S0BUDGET',
-      handle: 'budget',
-      name: 'Budget',
-      users: [WOODGROVE.admin],
-    });
+    const pkg = await adminOnlyGroupPackage('Budget Channel', { id: 'S0BUDGET', name: 'Budget' });
     await commandText(s, WOODGROVE.admin, `assign ${REQUESTOR} Budget Channel`);
     await s.idle();
     expect(s.fake.groupMembers('S0BUDGET')).toContain(WOODGROVE.requestor);
-    const home = await homeButton(WOODGROVE.admin, ACTION.showPackageAssignments, String(pkg.package.id));
-    await s.click({
-      userId: WOODGROVE.admin,
-      viewId: home,
-      blockId: 'shortcuts',
-      actionId: ACTION.showPackageAssignments,
-    });
+    await pressHomeShortcut(WOODGROVE.admin, ACTION.showPackageAssignments, String(pkg.package.id));
     const modal = s.fake.openModal(WOODGROVE.admin)!;
     expect(modal.title.text).toBe('Assignments');
     expect(textOf(modal.blocks)).toContain(`<@${WOODGROVE.requestor}> · since`);
@@ -307,13 +297,7 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
     )!;
 
     // Someone without a role can't press it: refused with the engine's sentence, nothing changes.
-    const forged = await homeButton(WOODGROVE.requestor, ACTION.showPackageRequests, String(pkg.package.id));
-    await s.click({
-      userId: WOODGROVE.requestor,
-      viewId: forged,
-      blockId: 'shortcuts',
-      actionId: ACTION.showPackageRequests,
-    });
+    await pressHomeShortcut(WOODGROVE.requestor, ACTION.showPackageRequests, String(pkg.package.id));
     expect(textOf(s.fake.openModal(WOODGROVE.requestor)!.blocks)).toContain("You can't do that in General");
 
     await s.click({
@@ -330,17 +314,7 @@ describe(`admin commands through Slack (${databaseLabel})`, () => {
   });
 
   it('Retry on the abandoned-delivery DM delivers again and says who retried', async () => {
-    const pkg = await createPackage(s.gatehouse.deps, ADMIN, {
-      name: 'Retry Group',
-      resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: 'S0RETRY', name: 'Retry' } }],
-      policy: { requestorScope: 'none' },
-    });
-    s.fake.workspace.addUserGroup({
-      id: 'S0RETRY',
-      handle: 'retry',
-      name: 'Retry',
-      users: [WOODGROVE.admin],
-    });
+    const pkg = await adminOnlyGroupPackage('Retry Group', { id: 'S0RETRY', name: 'Retry' });
     await commandText(s, WOODGROVE.admin, `assign <@${WOODGROVE.approver}> Retry Group`);
     await s.idle();
     expect(s.fake.groupMembers('S0RETRY')).toContain(WOODGROVE.approver);

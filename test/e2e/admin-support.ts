@@ -1,5 +1,3 @@
-import type { startSandbox } from '../support/sandbox.js';
-
 /** Helpers of the admin-surface tests: the driver (src/sandbox/driver.ts) is shared with `npm run demo`. */
 export {
   commandText,
@@ -10,4 +8,4 @@ export {
   wizardOf,
 } from '../../src/sandbox/driver.js';
 
-export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+export type { Sandbox } from '../support/sandbox.js';

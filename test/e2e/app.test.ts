@@ -67,6 +67,16 @@ describe(`the Slack app over HTTP (${databaseLabel})`, () => {
 });
 
 describe('Socket Mode', () => {
+  /** What the receiver choice does not look at: the app is built, never started. */
+  const NOT_STARTED = {
+    engine: {} as never,
+    wallClock: systemClock,
+    log: silentLogger,
+    routes: [],
+    port: 0,
+    afterChange: () => {},
+  };
+
   it('SLACK_APP_TOKEN selects Socket Mode', () => {
     const config = readConfig({
       SLACK_BOT_TOKEN: 'xoxb-1',
@@ -77,23 +87,13 @@ describe('Socket Mode', () => {
       botToken: config.slack.botToken,
       appToken: config.slack.appToken,
       signingSecret: config.slack.signingSecret,
-      engine: {} as never,
-      wallClock: systemClock,
-      log: silentLogger,
-      routes: [],
-      port: 0,
-      afterChange: () => {},
+      ...NOT_STARTED,
     });
     expect(runtime.mode).toBe('socket');
     const http = createSlackApp({
       botToken: 'xoxb-1',
       signingSecret: 'secret-1234567',
-      engine: {} as never,
-      wallClock: systemClock,
-      log: silentLogger,
-      routes: [],
-      port: 0,
-      afterChange: () => {},
+      ...NOT_STARTED,
     });
     expect(http.mode).toBe('http');
   });

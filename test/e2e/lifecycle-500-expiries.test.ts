@@ -2,13 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
 import { upsertUser } from '../../src/services/catalog/users.js';
 import { SYSTEM } from '../../src/services/context.js';
 import { assignDirect } from '../../src/services/requests/assignments.js';
+import { makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
-import type { Sandbox } from './requests-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 
 /**
  * 500 assignments ending in the same minute, through the real app against the simulated
@@ -38,11 +37,11 @@ describe(`500 expiries in one minute (${databaseLabel})`, () => {
       await upsertUser(deps, SYSTEM, { id, name });
       people.push(id);
     }
-    const { package: pkg } = await createPackage(
-      deps,
-      { userId: WOODGROVE.admin },
-      { name: 'Quarter-end Badges', policy: { requestorScope: 'none', reminderOffsetsHours: [] } },
-    );
+    const pkg = await makePackage(deps, {
+      name: 'Quarter-end Badges',
+      resourceRoles: [],
+      policy: { requestorScope: 'none', reminderOffsetsHours: [] },
+    });
     const end = deps.clock.now().getTime() + DAY * 1000;
     for (const [i, userId] of people.entries()) {
       const endAt = new Date(end + (i % 60) * 1000);
@@ -56,7 +55,7 @@ describe(`500 expiries in one minute (${databaseLabel})`, () => {
   const dmsSaying = (userId: string, words: string) =>
     s.fake.messagesTo(userId).filter((m) => m.text.includes(words));
 
-  it('each of the 500 is told once, nothing is rate limited, and /access is acked at once meanwhile', async () => {
+  it('each of the 500 is told once, nothing is rate limited, and /access is answered while they go out', async () => {
     for (const userId of people) {
       expect(dmsSaying(userId, 'You now have access to'), userId).toHaveLength(1);
       expect(dmsSaying(userId, 'has expired')).toHaveLength(0);
@@ -65,23 +64,25 @@ describe(`500 expiries in one minute (${databaseLabel})`, () => {
     const postsSoFar = () => s.fake.callsTo('chat.postMessage').length - postsBefore;
 
     let advanced = false;
+    const twentiethDm = s.fake.callsMade(20, (call) => call.method === 'chat.postMessage');
     const advancing = s.advance(2 * DAY).finally(() => {
       advanced = true;
     });
-    // Wait until the expiry DMs are going out, then type a command.
-    while (!advanced && postsSoFar() < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Once the expiry DMs are going out, type a command.
+    await twentiethDm;
     const command = s.fake.slashCommand({ userId: WOODGROVE.requestor, text: 'help' });
-    const started = performance.now();
     const response = await s.send(command);
-    const ackMs = performance.now() - started;
     const sentBeforeAck = postsSoFar();
+    const sweepStillRunning = !advanced;
     await advancing;
     await s.idle();
 
+    // Answered in the middle of the sweep: neither after it nor waiting for its DMs.
+    // (How fast, in milliseconds, is the benchmark's to say: scripts/bench.ts.)
     expect(response.status).toBe(200);
-    expect(ackMs).toBeLessThan(1_500);
+    expect(sweepStillRunning, 'the ack came while the test clock was still running the expiry').toBe(true);
     expect(sentBeforeAck, 'the command came while the expiry DMs were going out').toBeGreaterThanOrEqual(20);
-    expect(sentBeforeAck).toBeLessThan(PEOPLE);
+    expect(sentBeforeAck, 'the ack did not wait for the expiry DMs').toBeLessThan(PEOPLE);
     expect(JSON.stringify(s.fake.responses(command.responseUrl))).toContain('/access list');
 
     for (const userId of people) expect(dmsSaying(userId, 'has expired'), userId).toHaveLength(1);

@@ -2,10 +2,10 @@ import { and, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfilments, outbox } from '../../src/db/schema.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
+import { MARKETING_GROUP, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
-import { packageWith, requestsOf, type Sandbox, uniqueName } from './requests-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { packageWith, requestsOf, uniqueName } from './requests-support.js';
 
 /**
  * Slack failing while Gatehouse works, through the simulated workspace: DMs answered 429 and 503
@@ -75,31 +75,20 @@ describe(`Slack failing during delivery (${databaseLabel})`, () => {
   it('usergroups.users.update answered 503: partially delivered, then Delivered after the retry, in both', async () => {
     const person = newPerson('erin');
     const name = uniqueName('Campaign Launch');
-    const created = await createPackage(
-      s.gatehouse.deps,
-      { userId: WOODGROVE.admin },
-      {
-        name,
-        resourceRoles: [
-          {
-            resource: {
-              kind: 'slack_usergroup',
-              externalId: WOODGROVE.marketingGroup,
-              name: 'Marketing resources',
-            },
+    const { packageId } = await makePackage(s.gatehouse.deps, {
+      name,
+      resourceRoles: [
+        MARKETING_GROUP,
+        {
+          resource: {
+            kind: 'slack_channel',
+            externalId: WOODGROVE.campaignChannel,
+            name: 'marketing-campaign',
           },
-          {
-            resource: {
-              kind: 'slack_channel',
-              externalId: WOODGROVE.campaignChannel,
-              name: 'marketing-campaign',
-            },
-          },
-        ],
-        policy: { requestorScope: 'all_members', justificationRequired: false },
-      },
-    );
-    const packageId = created.package.id;
+        },
+      ],
+      policy: { requestorScope: 'all_members', justificationRequired: false },
+    });
     s.fake.failNext('usergroups.users.update', { status: 503 });
 
     await request(person, name);

@@ -5,9 +5,7 @@ import { ACTION } from '../../views/ids.js';
 import { clientFor } from '../slack/support.js';
 import { databaseLabel } from '../support/db.js';
 import { snapshotCounts } from '../support/fixtures.js';
-import { startSandbox } from '../support/sandbox.js';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 
 const USER = WOODGROVE.requestor;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });

@@ -2,13 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
+import { appHomeOpenedEvent } from '../../src/sandbox/event-payloads.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { assignDirect } from '../../src/services/requests/assignments.js';
 import { myAssignments, myRequests } from '../../src/services/requests/request-queries.js';
 import { submitRequest } from '../../src/services/requests/requests.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { HOME_SECTIONS } from '../support/views.js';
 import {
   blocksOf,
   clickEphemeral,
@@ -18,12 +20,18 @@ import {
   newPackage,
   newPerson,
   openHome,
-  type Sandbox,
   textOf,
 } from './portal-support.js';
 
 const EXTENDABLE = {
   extension: { allowed: true, requiresApproval: false, maxCount: 2, windowFraction: 0.5 },
+};
+
+/** Extended any time, with a justification, once Approver1 approves. */
+const EXTENDED_BY_APPROVAL: PolicySettingsInput = {
+  justificationRequired: true,
+  approvalStages: [{ approverUserIds: [WOODGROVE.approver] }],
+  extension: { allowed: true, requiresApproval: true, maxCount: 1, windowFraction: 0 },
 };
 
 describe(`My Access: /access my, history, extend, I'm done, the Home tab (${databaseLabel})`, () => {
@@ -49,6 +57,16 @@ describe(`My Access: /access my, history, extend, I'm done, the Home tab (${data
     expect(s.fake.groupMembers(groupId).sort()).toEqual([WOODGROVE.admin, userId].sort());
     const [held] = (await myAssignments(deps, userId)).filter((a) => a.packageId === pkg.id);
     return { userId, groupId, pkg, request: request.request, assignment: held! };
+  }
+
+  /** Presses a button of the holder's row in a view (the Home tab) that shows their assignment. */
+  function pressOnHeld(h: Awaited<ReturnType<typeof holder>>, viewId: string, actionId: string) {
+    return s.click({
+      userId: h.userId,
+      viewId,
+      blockId: `assignment_${h.assignment.assignmentId}`,
+      actionId,
+    });
   }
 
   it('/access my shows the package with its end date, I’m done, and no Extend before the window', async () => {
@@ -83,27 +101,14 @@ describe(`My Access: /access my, history, extend, I'm done, the Home tab (${data
     const h = await holder();
     const publishes = () => s.fake.callsTo('views.publish').filter((c) => c.args.user_id === h.userId).length;
     const home = await openHome(s, h.userId);
-    expect(headersOf(home)).toEqual([
-      'My Access',
-      'Access you can request',
-      'My access',
-      'My open requests',
-      'Waiting for my approval',
-      'Reviews waiting on me',
-    ]);
+    expect(headersOf(home)).toEqual(HOME_SECTIONS);
     expect(textOf(home)).toContain(
       `*${h.pkg.name}* — until ${h.assignment.endsAt!.toISOString().slice(0, 10)}`,
     );
     expect(publishes()).toBe(1);
     await openHome(s, h.userId);
     expect(publishes()).toBe(1);
-    await s.event({
-      type: 'app_home_opened',
-      user: h.userId,
-      channel: 'D0X',
-      tab: 'messages',
-      event_ts: '1.0',
-    });
+    await s.event(appHomeOpenedEvent({ user: h.userId, channel: 'D0X', tab: 'messages' }));
     expect(publishes()).toBe(1);
     const admin = await openHome(s, WOODGROVE.admin);
     expect(headersOf(admin)).toContain('Packages I manage');
@@ -148,12 +153,7 @@ describe(`My Access: /access my, history, extend, I'm done, the Home tab (${data
     expect(textOf(before.replies[0])).toContain(`*Delivered* · ${h.request} · *${h.pkg.name}*`);
 
     const home = await openHome(s, h.userId);
-    await s.click({
-      userId: h.userId,
-      viewId: home.id,
-      blockId: `assignment_${h.assignment.assignmentId}`,
-      actionId: ACTION.doneWithAssignment,
-    });
+    await pressOnHeld(h, home.id, ACTION.doneWithAssignment);
 
     expect(await myAssignments(s.gatehouse.deps, h.userId)).toEqual([]);
     expect(s.fake.groupMembers(h.groupId)).toEqual([WOODGROVE.admin]);
@@ -189,21 +189,9 @@ describe(`My Access: /access my, history, extend, I'm done, the Home tab (${data
 
   it('an extension needing approval asks for the justification in a modal, then goes to the approvers', async () => {
     await knownPerson(s, WOODGROVE.approver);
-    const h = await holder(
-      {
-        justificationRequired: true,
-        approvalStages: [{ approverUserIds: [WOODGROVE.approver] }],
-        extension: { allowed: true, requiresApproval: true, maxCount: 1, windowFraction: 0 },
-      },
-      'assign',
-    );
+    const h = await holder(EXTENDED_BY_APPROVAL, 'assign');
     const home = await openHome(s, h.userId);
-    await s.click({
-      userId: h.userId,
-      viewId: home.id,
-      blockId: `assignment_${h.assignment.assignmentId}`,
-      actionId: ACTION.extendAssignment,
-    });
+    await pressOnHeld(h, home.id, ACTION.extendAssignment);
     const modal = s.fake.openModal(h.userId);
     expect(modal?.callback_id).toBe(CALLBACK.extendJustification);
     expect(textOf(modal)).toContain(`Extending *${h.pkg.name}* needs approval`);
@@ -237,14 +225,7 @@ describe(`My Access: /access my, history, extend, I'm done, the Home tab (${data
 
   it('/access extend <package> <why> sends the extension to the approvers in one line', async () => {
     await knownPerson(s, WOODGROVE.approver);
-    const h = await holder(
-      {
-        justificationRequired: true,
-        approvalStages: [{ approverUserIds: [WOODGROVE.approver] }],
-        extension: { allowed: true, requiresApproval: true, maxCount: 1, windowFraction: 0 },
-      },
-      'assign',
-    );
+    const h = await holder(EXTENDED_BY_APPROVAL, 'assign');
     const { replies } = await s.command(h.userId, `extend ${h.pkg.name} because the audit needs it`);
     const [open] = await myRequests(s.gatehouse.deps, h.userId, { open: true });
     expect(open).toMatchObject({ type: 'user_extend', justification: 'because the audit needs it' });

@@ -6,8 +6,8 @@ import { assignDirect } from '../../src/services/requests/assignments.js';
 import { myAssignments } from '../../src/services/requests/request-queries.js';
 import { submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
-import { knownPerson, newGroup, newPackage, newPerson, type Sandbox } from './portal-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { knownPerson, newGroup, newPackage, newPerson } from './portal-support.js';
 
 const ADMIN = { userId: WOODGROVE.admin };
 

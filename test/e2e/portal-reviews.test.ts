@@ -1,16 +1,11 @@
-import { WebClient } from '@slack/web-api';
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox } from '../../src/db/schema.js';
-import { SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { assignDirect } from '../../src/services/requests/assignments.js';
 import { reviewDetails } from '../../src/services/reviews/review-queries.js';
-import { startReview } from '../../src/services/reviews/reviews.js';
-import { reviewRequestedMessage } from '../../src/slack/listeners/portal/review-dm.js';
+import { startReview } from '../../src/services/reviews/start-review.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 import {
   blocksOf,
   knownPerson,
@@ -18,7 +13,6 @@ import {
   newPackage,
   newPerson,
   openHome,
-  type Sandbox,
   textOf,
 } from './portal-support.js';
 
@@ -55,23 +49,16 @@ describe(`access reviews in Slack: the review DM, /access reviews, the Home tab 
     };
   }
 
-  /** Posts the review DM as the notifier renders it from the review_requested outbox row. */
-  async function postReviewDm(reviewId: number): Promise<string> {
-    const [row] = (
-      await s.gatehouse.deps.database.db
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.recipient, REVIEWER), eq(outbox.kind, 'review_requested')))
-    ).filter((r) => r.data.reviewId === reviewId);
-    expect(row, 'the engine queued the review DM').toBeDefined();
-    const message = await reviewRequestedMessage(s.gatehouse.deps, row!);
-    const client = new WebClient(SANDBOX_BOT_TOKEN, { slackApiUrl: s.fake.apiUrl });
-    const posted = await client.chat.postMessage({
-      channel: REVIEWER,
-      text: message.text,
-      blocks: message.blocks as never,
-    });
-    return posted.ts!;
+  /**
+   * The review DM the app sent the reviewer when the review started: the notifier rendered the
+   * review_requested outbox row and posted it; its Keep / Remove blocks are this review's.
+   */
+  function reviewDm(reviewId: number): string {
+    const sent = s.fake
+      .messagesTo(REVIEWER)
+      .filter((m) => blocksOf(m).some((b) => b.block_id?.startsWith(`review_${reviewId}_`)));
+    expect(sent, 'the app sent the reviewer one DM for this review').toHaveLength(1);
+    return sent[0]!.ts;
   }
 
   const dm = (ts: string) => s.fake.messagesTo(REVIEWER).find((m) => m.ts === ts)!;
@@ -82,7 +69,7 @@ describe(`access reviews in Slack: the review DM, /access reviews, the Home tab 
 
   it('the DM lists each person with Keep / Remove; Keep decides at once and the DM shows it', async () => {
     const r = await runningReview();
-    const ts = await postReviewDm(r.review.id);
+    const ts = reviewDm(r.review.id);
     const annBlock = `review_${r.review.id}_${r.ann.assignmentId}`;
     expect(blocksOf(dm(ts)).find((b) => b.block_id === annBlock)!.elements).toMatchObject([
       { action_id: ACTION.reviewKeep, value: `${r.review.id}:${r.ann.assignmentId}` },
@@ -106,7 +93,7 @@ describe(`access reviews in Slack: the review DM, /access reviews, the Home tab 
 
   it('Remove asks for a required reason in a modal; the decision then shows in the DM', async () => {
     const r = await runningReview();
-    const ts = await postReviewDm(r.review.id);
+    const ts = reviewDm(r.review.id);
     const bobBlock = `review_${r.review.id}_${r.bob.assignmentId}`;
     await s.click({ userId: REVIEWER, messageTs: ts, blockId: bobBlock, actionId: ACTION.reviewRemove });
     const modal = s.fake.openModal(REVIEWER);
@@ -134,7 +121,7 @@ describe(`access reviews in Slack: the review DM, /access reviews, the Home tab 
 
   it('someone who is not a reviewer gets the engine’s refusal, ephemeral; nothing changes', async () => {
     const r = await runningReview();
-    const ts = await postReviewDm(r.review.id);
+    const ts = reviewDm(r.review.id);
     const before = s.fake.responses().length;
     await s.click({
       userId: WOODGROVE.guest,

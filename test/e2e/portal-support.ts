@@ -1,22 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
-import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
 import { userJson } from '../../src/sandbox/methods/users.js';
 import { blockActionsBody, buttonAction } from '../../src/sandbox/payloads.js';
-import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { FORM_CONTENT_TYPE } from '../../src/sandbox/signing.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
 import { upsertUser } from '../../src/services/catalog/users.js';
 import { SYSTEM } from '../../src/services/context.js';
 import { directoryRecord, type SlackUserObject } from '../../src/slack/directory.js';
 import type { Installation } from '../../src/slack/installation.js';
+import { type MadePackage, makePackage, OPEN_POLICY } from '../support/catalog.js';
+import type { Sandbox } from '../support/sandbox.js';
 
 /** Helpers of the portal's Slack tests (test/e2e/portal-*.test.ts): fresh people, groups and packages per test. */
 
 /** Opening the Home tab drives Slack: it lives in the driver, shared with `npm run demo`. */
 export { openHome } from '../../src/sandbox/driver.js';
-
-export type Sandbox = GatehouseSandbox & { close(): Promise<void> };
 
 const suffix = () => randomBytes(3).toString('hex');
 
@@ -56,24 +53,18 @@ export function newGroup(s: Sandbox, users: string[] = []): string {
 }
 
 /** A package in General granting membership of `groupId`, requestable by every member unless the policy says otherwise. */
-export async function newPackage(s: Sandbox, groupId: string, policy: PolicySettingsInput = {}) {
+export function newPackage(
+  s: Sandbox,
+  groupId: string,
+  policy: PolicySettingsInput = {},
+): Promise<MadePackage> {
   const name = `Portal ${suffix()}`;
-  const created = await createPackage(
-    s.gatehouse.deps,
-    { userId: WOODGROVE.admin },
-    {
-      name,
-      description: `Access for ${name}`,
-      resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: groupId, name: `group ${name}` } }],
-      policy: {
-        requestorScope: 'all_members',
-        justificationRequired: false,
-        expiry: { kind: 'days', days: 30 },
-        ...policy,
-      },
-    },
-  );
-  return { id: created.package.id, name };
+  return makePackage(s.gatehouse.deps, {
+    name,
+    description: `Access for ${name}`,
+    resourceRoles: [{ resource: { kind: 'slack_usergroup', externalId: groupId, name: `group ${name}` } }],
+    policy: { ...OPEN_POLICY, ...policy },
+  });
 }
 
 type Block = {

@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 import {
   answersAt,
-  buttonBlock,
   buttonsOf,
   cardFor,
   clickEphemeral,
+  clickOnCard,
   packageWith,
   requestsOf,
-  type Sandbox,
   uniqueName,
 } from './requests-support.js';
 
@@ -58,12 +57,7 @@ describe(`approving and denying in Slack (${databaseLabel})`, () => {
     expect(s.fake.groupMembers(WOODGROVE.marketingGroup)).not.toContain(requestor);
 
     const updatesBefore = s.fake.callsTo('chat.update').length;
-    await s.click({
-      userId: approver,
-      messageTs: approverCard.ts,
-      blockId: buttonBlock(approverCard, ACTION.approveRequest),
-      actionId: ACTION.approveRequest,
-    });
+    await clickOnCard(s, approver, approverCard, ACTION.approveRequest);
 
     const [request] = await requestsOf(s, requestor, pkg.id);
     expect(request!.state).toBe('delivered');
@@ -86,12 +80,7 @@ describe(`approving and denying in Slack (${databaseLabel})`, () => {
   it('Deny opens the reason modal; an empty reason is a field error; the reason reaches the requestor', async () => {
     const { pkg, requestId, ref } = await submitted({ approvalStages: [{ approverUserIds: [approver] }] });
     const card = cardFor(s, approver, ref);
-    await s.click({
-      userId: approver,
-      messageTs: card.ts,
-      blockId: buttonBlock(card, ACTION.denyRequest),
-      actionId: ACTION.denyRequest,
-    });
+    await clickOnCard(s, approver, card, ACTION.denyRequest);
     const modal = s.fake.openModal(approver);
     expect(modal?.callback_id).toBe(CALLBACK.decisionReason);
     expect((await requestsOf(s, requestor, pkg.id))[0]!.state).toBe('pending_approval');
@@ -130,12 +119,7 @@ describe(`approving and denying in Slack (${databaseLabel})`, () => {
       expiry: { kind: 'days', days: 7 },
     });
     const card = cardFor(s, approver, ref);
-    await s.click({
-      userId: approver,
-      messageTs: card.ts,
-      blockId: buttonBlock(card, ACTION.approveRequest),
-      actionId: ACTION.approveRequest,
-    });
+    await clickOnCard(s, approver, card, ACTION.approveRequest);
     expect(s.fake.openModal(approver)?.callback_id).toBe(CALLBACK.decisionReason);
     expect((await requestsOf(s, requestor, pkg.id))[0]!.state).toBe('pending_approval');
     const { ack } = await s.submit({ userId: approver, answers: { reason: 'Campaign owner confirmed' } });
@@ -150,12 +134,7 @@ describe(`approving and denying in Slack (${databaseLabel})`, () => {
     });
     const first = cardFor(s, approver, ref);
     expect(JSON.stringify(cardFor(s, requestor, ref).blocks)).toContain('stage 1 of 2');
-    await s.click({
-      userId: approver,
-      messageTs: first.ts,
-      blockId: buttonBlock(first, ACTION.approveRequest),
-      actionId: ACTION.approveRequest,
-    });
+    await clickOnCard(s, approver, first, ACTION.approveRequest);
     expect((await requestsOf(s, requestor, pkg.id))[0]).toMatchObject({
       state: 'pending_approval',
       stage: 2,
@@ -191,12 +170,7 @@ describe(`approving and denying in Slack (${databaseLabel})`, () => {
   it('the requestor cancels from the card; the approver copy loses its buttons', async () => {
     const { pkg, ref } = await submitted({ approvalStages: [{ approverUserIds: [approver] }] });
     const card = cardFor(s, requestor, ref);
-    await s.click({
-      userId: requestor,
-      messageTs: card.ts,
-      blockId: buttonBlock(card, ACTION.cancelRequest),
-      actionId: ACTION.cancelRequest,
-    });
+    await clickOnCard(s, requestor, card, ACTION.cancelRequest);
     expect((await requestsOf(s, requestor, pkg.id))[0]!.state).toBe('canceled');
     expect(JSON.stringify(cardFor(s, requestor, ref).blocks)).toContain('Canceled at');
     expect(buttonsOf(cardFor(s, requestor, ref).blocks)).toEqual([]);

@@ -4,16 +4,16 @@ import type { PostedMessage } from '../../src/sandbox/workspace.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
 import { snapshotCounts } from '../support/fixtures.js';
-import { startSandbox } from '../support/sandbox.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 import {
   answersAt,
   auditActions,
   buttonBlock,
   buttonsOf,
   cardFor,
+  clickOnCard,
   packageWith,
   requestsOf,
-  type Sandbox,
   uniqueName,
 } from './requests-support.js';
 
@@ -152,20 +152,10 @@ describe(`who may decide, and what a refused click does (${databaseLabel})`, () 
   it('a reason modal submitted after someone else decided is refused in the modal and audited', async () => {
     const { requestId, ref } = await pending([approver, admin]);
     const card = cardFor(s, admin, ref);
-    await s.click({
-      userId: admin,
-      messageTs: card.ts,
-      blockId: buttonBlock(card, ACTION.denyRequest),
-      actionId: ACTION.denyRequest,
-    });
+    await clickOnCard(s, admin, card, ACTION.denyRequest);
     expect(s.fake.openModal(admin)?.callback_id).toBe(CALLBACK.decisionReason);
     const mine = cardFor(s, approver, ref);
-    await s.click({
-      userId: approver,
-      messageTs: mine.ts,
-      blockId: buttonBlock(mine, ACTION.approveRequest),
-      actionId: ACTION.approveRequest,
-    });
+    await clickOnCard(s, approver, mine, ACTION.approveRequest);
     const { ack } = await s.submit({ userId: admin, answers: { reason: 'too late' } });
     expect(ack).toMatchObject({ response_action: 'update', view: { title: { text: "Couldn't decide" } } });
     expect(JSON.stringify(ack)).toContain('was already approved');

@@ -3,7 +3,7 @@ import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { myRequests } from '../../src/services/requests/request-queries.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 import {
   buttonsOf,
   cardFor,
@@ -12,7 +12,6 @@ import {
   elementsOf,
   packageWith,
   requestsOf,
-  type Sandbox,
   uniqueName,
 } from './requests-support.js';
 
@@ -193,30 +192,21 @@ describe(`requesting access in Slack (${databaseLabel})`, () => {
     it('an end date past the maximum, and a date in the past', async () => {
       const pkg = await packageWith(s, uniqueName('Thirty Days'), { expiry: { kind: 'days', days: 30 } });
       await openFor(pkg.name);
-      const far = await s.submit({
-        userId: requestor,
-        answers: { justification: 'why', end_date: dayFrom(s, 31) },
-      });
-      expect(far.ack).toMatchObject({
-        response_action: 'errors',
-        errors: { end_date: expect.stringContaining('30 days at most') },
-      });
-      const pastEnd = await s.submit({
-        userId: requestor,
-        answers: { justification: 'why', end_date: dayFrom(s, -2) },
-      });
-      expect(pastEnd.ack).toMatchObject({
-        response_action: 'errors',
-        errors: { end_date: expect.stringContaining('past') },
-      });
-      const pastStart = await s.submit({
-        userId: requestor,
-        answers: { justification: 'why', start_date: dayFrom(s, -3) },
-      });
-      expect(pastStart.ack).toMatchObject({
-        response_action: 'errors',
-        errors: { start_date: expect.stringContaining('past') },
-      });
+      const refused: [field: 'start_date' | 'end_date', days: number, says: string][] = [
+        ['end_date', 31, '30 days at most'],
+        ['end_date', -2, 'past'],
+        ['start_date', -3, 'past'],
+      ];
+      for (const [field, days, says] of refused) {
+        const { ack } = await s.submit({
+          userId: requestor,
+          answers: { justification: 'why', [field]: dayFrom(s, days) },
+        });
+        expect(ack, `${field} ${days} days away`).toMatchObject({
+          response_action: 'errors',
+          errors: { [field]: expect.stringContaining(says) },
+        });
+      }
       expect(s.fake.openModal(requestor)?.callback_id).toBe(CALLBACK.requestAccess);
       expect(await requestsOf(s, requestor, pkg.id)).toEqual([]);
 

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { auditLog, requests } from '../../src/db/schema.js';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
-import { policySettingsSchema } from '../../src/domain/policy.js';
-import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
-import { WOODGROVE } from '../../src/sandbox/seeds.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
+import { buttonBlock } from '../../src/sandbox/driver.js';
+import type { PostedMessage } from '../../src/sandbox/workspace.js';
+import { MARKETING_GROUP, type MadePackage, makePackage, OPEN_POLICY } from '../support/catalog.js';
+import type { Sandbox } from '../support/sandbox.js';
 
 /**
  * Helpers of the request-surface tests (test/e2e/requests-*.test.ts). The ones that drive Slack
@@ -19,8 +19,6 @@ export {
   elementsOf,
 } from '../../src/sandbox/driver.js';
 
-export type Sandbox = GatehouseSandbox & { close(): Promise<void> };
-
 let counter = 0;
 /** A package name no other test of the file uses. */
 export function uniqueName(base: string): string {
@@ -28,41 +26,29 @@ export function uniqueName(base: string): string {
   return `${base} ${counter}`;
 }
 
-/** An access package in General, granting the Marketing resources user group, made by the admin. */
-export async function packageWith(
+/** An access package in General granting the Marketing resources user group, requestable by every member with a justification. */
+export function packageWith(
   s: Sandbox,
   name: string,
   policy: PolicySettingsInput = {},
   options: { description?: string; grantGroup?: boolean } = {},
-) {
-  const created = await createPackage(
-    s.gatehouse.deps,
-    { userId: WOODGROVE.admin },
-    {
-      name,
-      description: options.description ?? `Access for ${name}`,
-      resourceRoles:
-        options.grantGroup === false
-          ? []
-          : [
-              {
-                resource: {
-                  kind: 'slack_usergroup',
-                  externalId: WOODGROVE.marketingGroup,
-                  name: 'Marketing resources',
-                },
-                role: 'member',
-              },
-            ],
-      policy: policySettingsSchema.parse({
-        requestorScope: 'all_members',
-        justificationRequired: true,
-        expiry: { kind: 'days', days: 30 },
-        ...policy,
-      }),
-    },
-  );
-  return { id: created.package.id, name, policyId: created.policy.id };
+): Promise<MadePackage> {
+  return makePackage(s.gatehouse.deps, {
+    name,
+    description: options.description ?? `Access for ${name}`,
+    resourceRoles: options.grantGroup === false ? [] : [MARKETING_GROUP],
+    policy: { ...OPEN_POLICY, justificationRequired: true, ...policy },
+  });
+}
+
+/** Presses `actionId` on `card` (a request card in `userId`'s DMs, as cardFor finds it), as Slack sends the click. */
+export function clickOnCard(
+  s: Sandbox,
+  userId: string,
+  card: PostedMessage,
+  actionId: string,
+): Promise<Response> {
+  return s.click({ userId, messageTs: card.ts, blockId: buttonBlock(card, actionId), actionId });
 }
 
 export async function requestsOf(s: Sandbox, userId: string, packageId: number) {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 
 describe(`bad input gets a clear answer, never a 500 (${databaseLabel})`, () => {
   let s: Sandbox;

@@ -4,11 +4,12 @@ import { getPackageDetails } from '../../src/services/catalog/catalog-queries.js
 import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
 import { createPackage } from '../../src/services/catalog/packages.js';
 import { registerResource } from '../../src/services/catalog/resources.js';
+import { makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
 import { snapshotCounts } from '../support/fixtures.js';
 import { auditRowsFor } from '../support/refusals.js';
-import { startSandbox } from '../support/sandbox.js';
-import { optionValue, type Sandbox, submitStep, wizardOf } from './admin-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { optionValue, submitStep, wizardOf } from './admin-support.js';
 
 const ADMIN = { userId: WOODGROVE.admin };
 /** A catalog's package manager, trying to reach a group no catalog holds. */
@@ -30,11 +31,7 @@ describe(`bringing resources into a catalog is for its owners (${databaseLabel})
       externalId: WOODGROVE.marketingGroup,
       name: 'Marketing resources',
     });
-    await createPackage(s.gatehouse.deps, ADMIN, {
-      catalogId,
-      name: 'Campaign tools',
-      resourceRoles: [{ resourceId: held.id, role: 'member' }],
-    });
+    await makePackage(s.gatehouse.deps, { catalogId, name: 'Campaign tools', resource: held });
   });
   afterAll(() => s.close());
 

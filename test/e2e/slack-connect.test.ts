@@ -3,8 +3,8 @@ import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { FOREIGN_WORKSPACE_REPLY } from '../../src/slack/workspace-gate.js';
 import { databaseLabel } from '../support/db.js';
 import { snapshotCounts } from '../support/fixtures.js';
-import { startSandbox } from '../support/sandbox.js';
-import { answersAt, packageWith, requestsOf, type Sandbox, uniqueName } from './requests-support.js';
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
+import { answersAt, packageWith, requestsOf, uniqueName } from './requests-support.js';
 
 const PARTNER_TEAM = 'T0PARTNERCO';
 
@@ -42,7 +42,9 @@ describe(`Slack Connect users are not members of this workspace (${databaseLabel
   it('with their own team id, every command is refused while no policy lets outsiders request', async () => {
     const before = await snapshotCounts(s.gatehouse.deps.database.db);
     for (const text of ['help', 'list', `request ${everyone.name}`]) {
-      expect(await commandFrom(partner, text, PARTNER_TEAM)).toEqual([FOREIGN_WORKSPACE_REPLY]);
+      expect(await commandFrom(partner, text, PARTNER_TEAM)).toEqual([
+        `:no_entry: ${FOREIGN_WORKSPACE_REPLY}`,
+      ]);
     }
     expect(await snapshotCounts(s.gatehouse.deps.database.db)).toEqual(before);
   });

@@ -1,9 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignments } from '../../src/db/schema.js';
 import { clickEphemeral, optionValue, submitStep, textOf, wizardOf } from '../../src/sandbox/driver.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { findPackagesByName } from '../../src/services/catalog/catalog-queries.js';
 import { ACTION } from '../../views/ids.js';
 import { databaseLabel } from '../support/db.js';
+import { outboxFor } from '../support/fixtures.js';
 import { startSandbox } from '../support/sandbox.js';
 import type { Sandbox } from './admin-support.js';
 
@@ -104,14 +107,31 @@ describe(`the tutorial, end to end in Slack (${databaseLabel})`, () => {
   });
 
   it('30 days later (test clock): reminders at 14 and 1 days, then Requestor1 leaves the group and is told', async () => {
+    const db = s.gatehouse.deps.database.db;
+    const [held] = await db.select().from(assignments).where(eq(assignments.userId, requestor));
+    const endsAt = held!.endsAt!.getTime();
     const before = s.fake.messagesTo(requestor).length;
+    const queuedBefore = (await outboxFor(db, requestor)).length;
     await s.advance(31 * DAY);
-    const after = dmTexts(requestor).slice(before);
-    const reminder = after.findIndex((t) => t.includes('ends'));
-    const ended = after.findIndex((t) => t.includes('has expired'));
-    expect(after.filter((t) => t.includes('Your access to') && t.includes('ends')).length).toBe(2);
-    expect(reminder).toBeGreaterThanOrEqual(0);
-    expect(ended).toBeGreaterThan(reminder);
+
+    // Told three times, in this order: 14 days before the end, 1 day before, at the end.
+    const told = s.fake.messagesTo(requestor).slice(before);
+    const end = `${new Date(endsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    expect(told.map((m) => m.text)).toEqual([
+      `Your access to Marketing Campaign ends ${end}.`,
+      `Your access to Marketing Campaign ends ${end}.`,
+      'Your access to Marketing Campaign has expired.',
+    ]);
+    // The test clock stepped through each due time, so each DM was queued when it was due
+    // (hours before the end; the test clock runs on from the wall clock, so to the hour).
+    const queued = (await outboxFor(db, requestor)).slice(queuedBefore);
+    // (`+ 0` makes the -0 of a DM queued a moment after the end a plain 0.)
+    const hoursBeforeEnd = (at: Date) => Math.round((endsAt - at.getTime()) / 3_600_000) + 0;
+    expect(queued.map((row) => [row.kind, hoursBeforeEnd(row.createdAt)])).toEqual([
+      ['access_expiring', 14 * 24],
+      ['access_expiring', 24],
+      ['access_ended', 0],
+    ]);
     expect(s.fake.groupMembers(group)).toEqual([WOODGROVE.approver]);
     const history = await s.command(requestor, 'history');
     expect(JSON.stringify(history.replies[0])).toContain('Expired');

@@ -1,27 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalDecisions, policies, requestApprovers, usergroupMembers } from '../../src/db/schema.js';
 import { isGatehouseError } from '../../src/domain/errors.js';
 import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
+import { useTestEngine } from '../support/engine.js';
 import { auditActions, insertUser, slackId, snapshotCounts } from '../support/fixtures.js';
-import {
-  assignmentRow,
-  auditRows,
-  countRows,
-  outboxRows,
-  refused,
-  requestRow,
-  scenario,
-} from '../support/request-fixtures.js';
+import { countRows, refused, scenario, stored } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  // Four connections so that concurrent decisions really race on PostgreSQL.
-  t = await createTestEngine({ poolSize: 4 });
-});
-afterAll(() => t.close());
+// Four connections so that concurrent decisions really race on PostgreSQL.
+const t = useTestEngine({ poolSize: 4 });
 
 const DAY_MS = 86_400_000;
 
@@ -45,11 +33,11 @@ describe(`one approval stage (${databaseLabel})`, () => {
       { packageId: s.packageId, justification: 'campaign work' },
     );
     expect(submitted.state).toBe('pending_approval');
-    const pending = await requestRow(t.database.db, submitted.requestId);
+    const pending = await stored.request(t.database.db, submitted.requestId);
     expect(pending.stage).toBe(1);
     expect(pending.stageDueAt?.getTime()).toBe(submittedAt.getTime() + 7 * DAY_MS);
     expect(pending.stageEscalateAt).toBeNull();
-    const [card] = await outboxRows(t.database.db, { recipient: anna, kind: 'approval_needed' });
+    const [card] = await stored.outbox(t.database.db, { recipient: anna, kind: 'approval_needed' });
     expect(card!.idempotencyKey).toBe(`approval_needed:${submitted.requestId}:1:${anna}`);
     expect(card!.data).toMatchObject({
       requestId: submitted.requestId,
@@ -69,7 +57,7 @@ describe(`one approval stage (${databaseLabel})`, () => {
     );
     expect(result.state).toBe('delivered');
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(true);
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).state).toBe('delivered');
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).state).toBe('delivered');
     expect(await auditActions(t.database.db, { requestId: submitted.requestId })).toEqual([
       'request.submitted',
       'request.pending_approval',
@@ -80,19 +68,19 @@ describe(`one approval stage (${databaseLabel})`, () => {
       'request.delivered',
     ]);
     const approved = (
-      await auditRows(t.database.db, { requestId: submitted.requestId, action: 'request.approved' })
+      await stored.audit(t.database.db, { requestId: submitted.requestId, action: 'request.approved' })
     )[0]!;
     expect(approved.actorId).toBe(anna);
     expect(approved.data).toMatchObject({ from: 'pending_approval', stage: 1, decidedBy: anna });
-    expect((await outboxRows(t.database.db, { recipient: s.requestor })).map((o) => o.kind)).toEqual([
+    expect((await stored.outbox(t.database.db, { recipient: s.requestor })).map((o) => o.kind)).toEqual([
       'request_submitted',
       'request_approved',
       'access_delivered',
     ]);
-    const told = await outboxRows(t.database.db, { recipient: bob, kind: 'request_approved' });
+    const told = await stored.outbox(t.database.db, { recipient: bob, kind: 'request_approved' });
     expect(told).toHaveLength(1);
     expect(told[0]!.data).toMatchObject({ forApprover: true, decidedBy: anna });
-    expect(await outboxRows(t.database.db, { recipient: anna, kind: 'request_approved' })).toHaveLength(0);
+    expect(await stored.outbox(t.database.db, { recipient: anna, kind: 'request_approved' })).toHaveLength(0);
   });
 
   it('denies with a reason; the requestor hears the reason and nothing is granted', async () => {
@@ -110,17 +98,17 @@ describe(`one approval stage (${databaseLabel})`, () => {
       { requestId, decision: 'deny', reason: 'Not on the team' },
     );
     expect(result.state).toBe('denied');
-    expect(await requestRow(t.database.db, requestId)).toMatchObject({
+    expect(await stored.request(t.database.db, requestId)).toMatchObject({
       state: 'denied',
       stage: 0,
       outcomeNote: 'Not on the team',
       assignmentId: null,
     });
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(false);
-    const [denied] = await outboxRows(t.database.db, { recipient: s.requestor, kind: 'request_denied' });
+    const [denied] = await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'request_denied' });
     expect(denied!.data).toMatchObject({ reason: 'Not on the team', decidedBy: bob });
     expect(
-      (await outboxRows(t.database.db, { recipient: anna, kind: 'request_denied' }))[0]!.data,
+      (await stored.outbox(t.database.db, { recipient: anna, kind: 'request_denied' }))[0]!.data,
     ).toMatchObject({
       forApprover: true,
     });
@@ -177,7 +165,9 @@ describe(`one approval stage (${databaseLabel})`, () => {
       'request.already_decided',
     );
     const at = `${decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    expect(second.message).toBe(`R-${requestId} was already approved by <@${anna}> on ${at}.`);
+    // Plain text: the Slack layer shows the person named in its parts as a mention.
+    expect(second.message).toBe(`R-${requestId} was already approved by @${anna} on ${at}.`);
+    expect(second.parts).toContainEqual({ person: anna });
     expect(second.details).toMatchObject({ decidedBy: anna, decision: 'approve' });
   });
 
@@ -200,19 +190,19 @@ describe(`one approval stage (${databaseLabel})`, () => {
       .from(approvalDecisions)
       .where(eq(approvalDecisions.requestId, requestId));
     expect(decisions).toHaveLength(1);
-    const decided = await auditRows(t.database.db, { requestId });
+    const decided = await stored.audit(t.database.db, { requestId });
     const decisionRows = decided.filter(
       (r) => r.action === 'request.approved' || r.action === 'request.denied',
     );
     expect(decisionRows).toHaveLength(1);
     const kinds = ['request_approved', 'request_denied'];
-    const toRequestor = (await outboxRows(t.database.db, { recipient: s.requestor })).filter((o) =>
+    const toRequestor = (await stored.outbox(t.database.db, { recipient: s.requestor })).filter((o) =>
       kinds.includes(o.kind),
     );
     expect(toRequestor).toHaveLength(1);
     const toApprovers = [
-      ...(await outboxRows(t.database.db, { recipient: anna })),
-      ...(await outboxRows(t.database.db, { recipient: bob })),
+      ...(await stored.outbox(t.database.db, { recipient: anna })),
+      ...(await stored.outbox(t.database.db, { recipient: bob })),
     ].filter((o) => kinds.includes(o.kind));
     expect(toApprovers).toHaveLength(1);
     expect(toApprovers[0]!.recipient).not.toBe(decisions[0]!.approverId);
@@ -256,7 +246,9 @@ describe(`several approval stages (${databaseLabel})`, () => {
       approvalStages: [{ approverUserIds: [first!] }, { approverUserIds: [second!] }],
     }));
     const { requestId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
-    expect(await outboxRows(t.database.db, { recipient: second, kind: 'approval_needed' })).toHaveLength(0);
+    expect(await stored.outbox(t.database.db, { recipient: second, kind: 'approval_needed' })).toHaveLength(
+      0,
+    );
     await refused(
       decideRequest(t.deps, { userId: second! }, { requestId, decision: 'approve' }),
       'request.not_approver',
@@ -268,13 +260,14 @@ describe(`several approval stages (${databaseLabel})`, () => {
       { requestId, decision: 'approve', stage: 1 },
     );
     expect(step.state).toBe('pending_approval');
-    expect((await requestRow(t.database.db, requestId)).stage).toBe(2);
-    const [card] = await outboxRows(t.database.db, { recipient: second, kind: 'approval_needed' });
+    expect((await stored.request(t.database.db, requestId)).stage).toBe(2);
+    const [card] = await stored.outbox(t.database.db, { recipient: second, kind: 'approval_needed' });
     expect(card!.data).toMatchObject({ stage: 2, stages: 2 });
     expect(
-      (await outboxRows(t.database.db, { recipient: s.requestor, kind: 'request_stage_approved' }))[0]!.data,
+      (await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'request_stage_approved' }))[0]!
+        .data,
     ).toMatchObject({ stage: 1, nextStage: 2 });
-    const moved = (await auditRows(t.database.db, { requestId, action: 'request.pending_approval' }))[1]!;
+    const moved = (await stored.audit(t.database.db, { requestId, action: 'request.pending_approval' }))[1]!;
     expect(moved.data).toMatchObject({ from: 'pending_approval', stage: 2, approvedStage: 1 });
 
     // The stage-1 approver's card is stale now.
@@ -282,7 +275,7 @@ describe(`several approval stages (${databaseLabel})`, () => {
       decideRequest(t.deps, { userId: first! }, { requestId, decision: 'approve', stage: 1 }),
       'request.already_decided',
     );
-    expect(stale.message).toContain(`by <@${first}>`);
+    expect(stale.message).toContain(`by @${first}`);
     expect(stale.message).toContain('at stage 1');
 
     const done = await decideRequest(
@@ -303,7 +296,7 @@ describe(`several approval stages (${databaseLabel})`, () => {
     const { requestId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     await decideRequest(t.deps, { userId: a! }, { requestId, decision: 'approve' });
     await decideRequest(t.deps, { userId: b! }, { requestId, decision: 'approve' });
-    expect((await requestRow(t.database.db, requestId)).stage).toBe(3);
+    expect((await stored.request(t.database.db, requestId)).stage).toBe(3);
     const done = await decideRequest(t.deps, { userId: c! }, { requestId, decision: 'approve' });
     expect(done.state).toBe('delivered');
 
@@ -319,7 +312,7 @@ describe(`several approval stages (${databaseLabel})`, () => {
     expect(
       await countRows(t.database.db, 'request_approvers', `request_id = ${denied.requestId} and stage = 3`),
     ).toBe(0);
-    expect(await outboxRows(t.database.db, { recipient: c, requestId: denied.requestId })).toHaveLength(0);
+    expect(await stored.outbox(t.database.db, { recipient: c, requestId: denied.requestId })).toHaveLength(0);
     await refused(
       decideRequest(t.deps, { userId: c! }, { requestId: denied.requestId, decision: 'approve' }),
       'request.already_decided',
@@ -342,8 +335,10 @@ describe(`requestor who is an approver (${databaseLabel})`, () => {
       expect.objectContaining({ userId: fallback, isFallback: true, reason: 'fallback approver' }),
     ]);
     // Already with the fallbacks: nothing left to escalate to.
-    expect((await requestRow(t.database.db, requestId)).stageEscalateAt).toBeNull();
-    const submitted = (await auditRows(t.database.db, { requestId, action: 'request.pending_approval' }))[0]!;
+    expect((await stored.request(t.database.db, requestId)).stageEscalateAt).toBeNull();
+    const submitted = (
+      await stored.audit(t.database.db, { requestId, action: 'request.pending_approval' })
+    )[0]!;
     expect(submitted.data).toMatchObject({ requestorSkipped: true, approvers: [fallback] });
     await refused(
       decideRequest(t.deps, { userId: s.requestor }, { requestId, decision: 'approve' }),
@@ -382,14 +377,14 @@ describe(`policy snapshot (${databaseLabel})`, () => {
         requestsEnabled: false,
       })
       .where(eq(policies.id, s.policyId));
-    const request = await requestRow(t.database.db, requestId);
+    const request = await stored.request(t.database.db, requestId);
     expect(request.policyVersion).toBe(1);
     expect(request.policySnapshot?.expiry).toEqual({ kind: 'days', days: 30 });
 
     const decidedAt = t.clock.now();
     const result = await decideRequest(t.deps, { userId: anna! }, { requestId, decision: 'approve' });
     expect(result.state).toBe('delivered');
-    const assignment = await assignmentRow(t.database.db, result.assignmentId!);
+    const assignment = await stored.assignment(t.database.db, result.assignmentId!);
     expect(assignment.endsAt?.getTime()).toBe(decidedAt.getTime() + 30 * DAY_MS);
   });
 });

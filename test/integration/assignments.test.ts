@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRoleHolders, expiryReminders, packageIncompatibilities } from '../../src/db/schema.js';
 import {
   assignDirect,
@@ -8,25 +8,13 @@ import {
   removeMyAssignment,
 } from '../../src/services/requests/assignments.js';
 import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
+import { makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { auditActions, insertPackage, insertUser, outboxFor, snapshotCounts } from '../support/fixtures.js';
-import {
-  assignmentRow,
-  auditRows,
-  outboxRows,
-  refused,
-  requestRow,
-  scenario,
-} from '../support/request-fixtures.js';
+import { ADMIN, DAY_MS, useTestEngine } from '../support/engine.js';
+import { auditActions, insertUser, outboxFor, snapshotCounts } from '../support/fixtures.js';
+import { refused, scenario, stored } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
-
-const DAY_MS = 86_400_000;
+const t = useTestEngine();
 
 describe(`assignDirect (${databaseLabel})`, () => {
   it('assigns and delivers at once, recorded as an admin_add request', async () => {
@@ -35,7 +23,7 @@ describe(`assignDirect (${databaseLabel})`, () => {
     const result = await assignDirect(t.deps, ADMIN, { userId: s.requestor, packageId: s.packageId });
     expect(result.state).toBe('delivered');
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(true);
-    const request = await requestRow(t.database.db, result.requestId);
+    const request = await stored.request(t.database.db, result.requestId);
     expect(request).toMatchObject({
       type: 'admin_add',
       requestedBy: ADMIN.userId,
@@ -49,7 +37,7 @@ describe(`assignDirect (${databaseLabel})`, () => {
       'assignment.delivered',
       'request.delivered',
     ]);
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
       now.getTime() + 30 * DAY_MS,
     );
   });
@@ -58,7 +46,7 @@ describe(`assignDirect (${databaseLabel})`, () => {
     const s = await scenario(t);
     const endAt = new Date(t.clock.now().getTime() + 3 * DAY_MS);
     const result = await assignDirect(t.deps, ADMIN, { userId: s.requestor, packageId: s.packageId, endAt });
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
       endAt.getTime(),
     );
     const other = await insertUser(t.database.db);
@@ -107,9 +95,9 @@ describe(`assignDirect (${databaseLabel})`, () => {
       'request.already_assigned',
     );
     expect(again.message).toMatch(
-      new RegExp(`^<@${s.requestor}> already has ${s.name}, until \\d{4}-\\d{2}-\\d{2}\\.$`),
+      new RegExp(`^@${s.requestor} already has ${s.name}, until \\d{4}-\\d{2}-\\d{2}\\.$`),
     );
-    const other = await insertPackage(t.database.db);
+    const other = await makePackage(t.deps);
     await t.database.db
       .insert(packageIncompatibilities)
       .values({ packageId: s.packageId, otherPackageId: other.packageId, createdBy: ADMIN.userId });
@@ -118,7 +106,7 @@ describe(`assignDirect (${databaseLabel})`, () => {
       'package.incompatible',
     );
     expect(conflict.message).toBe(
-      `${other.name} can't be combined with ${s.name}, and <@${s.requestor}> has ${s.name}. Remove ${s.name} first, or ask an admin.`,
+      `${other.name} can't be combined with ${s.name}, and @${s.requestor} has ${s.name}. Remove ${s.name} first, or ask an admin.`,
     );
   });
 
@@ -144,24 +132,24 @@ describe(`removing assignments (${databaseLabel})`, () => {
     expect(result.assignmentId).toBe(assignmentId);
     expect(result.delivery?.delivered).toBe(1);
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(false);
-    const assignment = await assignmentRow(t.database.db, assignmentId!);
+    const assignment = await stored.assignment(t.database.db, assignmentId!);
     expect(assignment).toMatchObject({
       state: 'removed',
       endReason: 'removed_by_admin',
       endedBy: ADMIN.userId,
     });
-    expect(await requestRow(t.database.db, result.requestId)).toMatchObject({
+    expect(await stored.request(t.database.db, result.requestId)).toMatchObject({
       type: 'admin_remove',
       state: 'delivered',
       assignmentId,
       justification: 'left the project',
     });
     const ended = (
-      await auditRows(t.database.db, { assignmentId: assignmentId!, action: 'assignment.removed' })
+      await stored.audit(t.database.db, { assignmentId: assignmentId!, action: 'assignment.removed' })
     )[0]!;
     expect(ended.data).toMatchObject({ reason: 'removed_by_admin', note: 'left the project' });
     expect(
-      (await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_ended' }))[0]!.data,
+      (await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_ended' }))[0]!.data,
     ).toMatchObject({
       assignmentId,
       reason: 'removed_by_admin',
@@ -184,7 +172,8 @@ describe(`removing assignments (${databaseLabel})`, () => {
       removeAssignment(t.deps, ADMIN, { userId: s.requestor, packageId: s.packageId }),
       'assignment.not_found',
     );
-    expect(missing.message).toBe(`<@${s.requestor}> doesn't have ${s.name}.`);
+    expect(missing.message).toBe(`@${s.requestor} doesn't have ${s.name}.`);
+    expect(missing.parts).toContainEqual({ person: s.requestor });
   });
 
   it('the holder removes their own assignment (user_remove)', async () => {
@@ -193,8 +182,8 @@ describe(`removing assignments (${databaseLabel})`, () => {
     const other = await insertUser(t.database.db);
     await refused(removeMyAssignment(t.deps, { userId: other }, { assignmentId }), 'assignment.not_found');
     const result = await removeMyAssignment(t.deps, { userId: s.requestor }, { packageId: s.packageId });
-    expect((await requestRow(t.database.db, result.requestId)).type).toBe('user_remove');
-    expect((await assignmentRow(t.database.db, assignmentId!)).endReason).toBe('removed_by_user');
+    expect((await stored.request(t.database.db, result.requestId)).type).toBe('user_remove');
+    expect((await stored.assignment(t.database.db, assignmentId!)).endReason).toBe('removed_by_user');
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(false);
   });
 });
@@ -209,7 +198,7 @@ describe(`extendAssignment (${databaseLabel})`, () => {
   it('extends the same assignment at once when no approval is needed; too early and max reached are refused', async () => {
     const s = await scenario(t, extendable(false));
     const { assignmentId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
-    const before = await assignmentRow(t.database.db, assignmentId!);
+    const before = await stored.assignment(t.database.db, assignmentId!);
 
     const early = await refused(
       extendAssignment(t.deps, { userId: s.requestor }, { packageId: s.packageId }),
@@ -221,7 +210,7 @@ describe(`extendAssignment (${databaseLabel})`, () => {
     t.clock.advanceSeconds(5.5 * 86_400);
     const result = await extendAssignment(t.deps, { userId: s.requestor }, { assignmentId });
     expect(result).toMatchObject({ assignmentId, extended: true, extensionCount: 1 });
-    const after = await assignmentRow(t.database.db, assignmentId!);
+    const after = await stored.assignment(t.database.db, assignmentId!);
     expect(after.id).toBe(before.id);
     expect(after.extensionCount).toBe(1);
     expect(after.endsAt?.getTime()).toBe(before.endsAt!.getTime() + 10 * DAY_MS);
@@ -233,7 +222,7 @@ describe(`extendAssignment (${databaseLabel})`, () => {
       [after.endsAt!.getTime() - 14 * DAY_MS, after.endsAt!.getTime() - DAY_MS].sort(),
     );
     expect(
-      (await auditRows(t.database.db, { assignmentId: assignmentId!, action: 'assignment.extended' }))[0]!
+      (await stored.audit(t.database.db, { assignmentId: assignmentId!, action: 'assignment.extended' }))[0]!
         .data,
     ).toMatchObject({
       from: before.endsAt!.toISOString(),
@@ -278,21 +267,21 @@ describe(`extendAssignment (${databaseLabel})`, () => {
       { requestId: submitted.requestId, decision: 'approve' },
     );
     const assignmentId = first.assignmentId!;
-    const before = await assignmentRow(t.database.db, assignmentId);
+    const before = await stored.assignment(t.database.db, assignmentId);
 
     t.clock.advanceSeconds(6 * 86_400);
     const asked = await extendAssignment(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     expect(asked).toMatchObject({ assignmentId, extended: false, state: 'pending_approval' });
-    expect((await assignmentRow(t.database.db, assignmentId)).endsAt?.getTime()).toBe(
+    expect((await stored.assignment(t.database.db, assignmentId)).endsAt?.getTime()).toBe(
       before.endsAt!.getTime(),
     );
-    const extendRequest = await requestRow(t.database.db, asked.requestId!);
+    const extendRequest = await stored.request(t.database.db, asked.requestId!);
     expect(extendRequest).toMatchObject({ type: 'user_extend', assignmentId, state: 'pending_approval' });
     await refused(
       extendAssignment(t.deps, { userId: s.requestor }, { packageId: s.packageId }),
       'request.already_open',
     );
-    const [card] = await outboxRows(t.database.db, {
+    const [card] = await stored.outbox(t.database.db, {
       recipient: approver,
       requestId: asked.requestId!,
       kind: 'approval_needed',
@@ -305,7 +294,7 @@ describe(`extendAssignment (${databaseLabel})`, () => {
       { requestId: asked.requestId!, decision: 'approve' },
     );
     expect(approved).toMatchObject({ state: 'delivered', assignmentId });
-    const after = await assignmentRow(t.database.db, assignmentId);
+    const after = await stored.assignment(t.database.db, assignmentId);
     expect(after.extensionCount).toBe(1);
     expect(after.endsAt?.getTime()).toBe(before.endsAt!.getTime() + 10 * DAY_MS);
     expect(await auditActions(t.database.db, { requestId: asked.requestId! })).toEqual([
@@ -328,6 +317,6 @@ describe(`extendAssignment (${databaseLabel})`, () => {
     t.clock.advanceSeconds(6 * 86_400);
     const asked = await extendAssignment(t.deps, { userId: s.requestor }, { assignmentId });
     await removeAssignment(t.deps, ADMIN, { assignmentId });
-    expect((await requestRow(t.database.db, asked.requestId!)).state).toBe('canceled');
+    expect((await stored.request(t.database.db, asked.requestId!)).state).toBe('canceled');
   });
 });

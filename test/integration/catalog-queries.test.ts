@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessPackages, policies } from '../../src/db/schema.js';
-import type { PolicySettingsInput } from '../../src/domain/policy.js';
 import {
   findPackagesByName,
   getPackageDetails,
@@ -10,29 +9,26 @@ import {
   requestablePackages,
 } from '../../src/services/catalog/catalog-queries.js';
 import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
+import { setIncompatiblePackages } from '../../src/services/catalog/incompatibilities.js';
 import { createPackage, deletePackage, editPackage } from '../../src/services/catalog/packages.js';
-import { createPolicy, deletePolicy, setIncompatiblePackages } from '../../src/services/catalog/policies.js';
+import { createPolicy, deletePolicy } from '../../src/services/catalog/policies.js';
 import { setUsergroupMembers, upsertUser } from '../../src/services/catalog/users.js';
+import { makePackage, type PackageSpec } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
+import { ADMIN, actor, useTestEngine } from '../support/engine.js';
 import { insertResource, slackId, uniqueSuffix } from '../support/fixtures.js';
-import { expectRefusal } from '../support/refusals.js';
+import { expectForbidden, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
-const actor = (userId: string) => ({ userId });
-
-async function newPackage(options: { name?: string; catalogId?: number; policy?: PolicySettingsInput } = {}) {
-  const created = await createPackage(t.deps, ADMIN, {
-    ...(options.catalogId ? { catalogId: options.catalogId } : {}),
-    name: options.name ?? `Package ${uniqueSuffix()}`,
-    policy: options.policy ?? { requestorScope: 'all_members' },
+/** A package granting nothing, requestable by every member unless `policy` says otherwise. */
+async function newPackage(spec: Pick<PackageSpec, 'name' | 'catalogId' | 'policy'> = {}) {
+  const made = await makePackage(t.deps, {
+    resourceRoles: [],
+    policy: { requestorScope: 'all_members' },
+    ...spec,
   });
-  return { pkg: created.package, policy: created.policy };
+  return { pkg: made.package, policy: made.policy };
 }
 
 async function person(
@@ -101,10 +97,8 @@ describe(`catalog read models (${databaseLabel})`, () => {
       const adminSees = (await listPackages(t.deps, ADMIN)).map((p) => p.id);
       expect(adminSees).toEqual(expect.arrayContaining([inMine.pkg.id, inOther.pkg.id]));
       expect(await listPackages(t.deps, actor(slackId('U')))).toEqual([]);
-      await expectRefusal(
-        t.database.db,
-        () => listPackages(t.deps, actor(reader), { catalogId: other.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        listPackages(t.deps, actor(reader), { catalogId: other.id }),
       );
     });
   });
@@ -172,10 +166,8 @@ describe(`catalog read models (${databaseLabel})`, () => {
         'package.not_found',
       );
       const kept = await newPackage();
-      await expectRefusal(
-        t.database.db,
-        () => getPackageDetails(t.deps, actor(slackId('U')), { package: kept.pkg.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        getPackageDetails(t.deps, actor(slackId('U')), { package: kept.pkg.id }),
       );
     });
   });
@@ -362,10 +354,8 @@ describe(`catalog read models (${databaseLabel})`, () => {
 
     it('is only for the user themselves or an admin', async () => {
       const member = await person();
-      await expectRefusal(
-        t.database.db,
-        () => requestablePackages(t.deps, actor(slackId('U')), { userId: member }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        requestablePackages(t.deps, actor(slackId('U')), { userId: member }),
       );
       expect(Array.isArray(await requestablePackages(t.deps, ADMIN, { userId: member }))).toBe(true);
     });

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessPackages, catalogs, resources } from '../../src/db/schema.js';
 import {
   createCatalog,
@@ -10,45 +10,13 @@ import {
   renameCatalog,
   revokeCatalogRole,
 } from '../../src/services/catalog/catalogs.js';
+import { catalogWithPeople, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import {
-  generalCatalogId,
-  insertPackage,
-  insertResource,
-  slackId,
-  uniqueSuffix,
-} from '../support/fixtures.js';
-import { auditRowsFor, expectRefusal } from '../support/refusals.js';
+import { ADMIN, actor, useTestEngine } from '../support/engine.js';
+import { generalCatalogId, insertResource, slackId, uniqueSuffix } from '../support/fixtures.js';
+import { auditRowsFor, expectForbidden, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
-
-const actor = (userId: string) => ({ userId });
-
-/** A catalog made by ADMIN, plus one person holding each role in it. */
-async function catalogWithPeople() {
-  const catalog = await createCatalog(t.deps, ADMIN, { name: `Sales ${uniqueSuffix()}` });
-  const people = {
-    owner: slackId('U'),
-    reader: slackId('U'),
-    packageManager: slackId('U'),
-    assignmentManager: slackId('U'),
-    outsider: slackId('U'),
-  };
-  for (const [userId, role] of [
-    [people.owner, 'owner'],
-    [people.reader, 'reader'],
-    [people.packageManager, 'package_manager'],
-    [people.assignmentManager, 'assignment_manager'],
-  ] as const) {
-    await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId, role });
-  }
-  return { catalog, ...people };
-}
+const t = useTestEngine();
 
 describe(`catalogs (${databaseLabel})`, () => {
   describe('createCatalog', () => {
@@ -75,11 +43,10 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('is for global admins only', async () => {
-      const { owner } = await catalogWithPeople();
-      await expectRefusal(
+      const { owner } = await catalogWithPeople(t.deps, 'Sales');
+      await expectForbidden(
         t.database.db,
         () => createCatalog(t.deps, actor(owner), { name: `Nope ${uniqueSuffix()}` }),
-        'auth.forbidden',
         /Only a Gatehouse admin can create a catalog/,
       );
     });
@@ -126,7 +93,7 @@ describe(`catalogs (${databaseLabel})`, () => {
 
   describe('renameCatalog', () => {
     it('lets an owner rename, auditing the old and new names', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Sales');
       const name = `Renamed ${uniqueSuffix()}`;
       const renamed = await renameCatalog(t.deps, actor(owner), { catalogId: catalog.id, name });
       expect(renamed.name).toBe(name);
@@ -139,7 +106,7 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('allows changing only the case of the name', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Sales');
       const renamed = await renameCatalog(t.deps, ADMIN, {
         catalogId: catalog.id,
         name: catalog.name.toUpperCase(),
@@ -148,12 +115,11 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('refuses readers, package managers and assignment managers', async () => {
-      const { catalog, reader, packageManager, assignmentManager } = await catalogWithPeople();
+      const { catalog, reader, packageManager, assignmentManager } = await catalogWithPeople(t.deps, 'Sales');
       for (const who of [reader, packageManager, assignmentManager]) {
-        await expectRefusal(
+        await expectForbidden(
           t.database.db,
           () => renameCatalog(t.deps, actor(who), { catalogId: catalog.id, name: `X ${uniqueSuffix()}` }),
-          'auth.forbidden',
           `You can't do that in ${catalog.name}`,
         );
       }
@@ -170,7 +136,7 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('refuses a name another catalog has, and an unknown catalog', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Sales');
       const other = await createCatalog(t.deps, ADMIN, { name: `Other ${uniqueSuffix()}` });
       await expectRefusal(
         t.database.db,
@@ -187,8 +153,8 @@ describe(`catalogs (${databaseLabel})`, () => {
 
   describe('listCatalogs', () => {
     it('shows admins every catalog, others only those where they hold a role', async () => {
-      const first = await catalogWithPeople();
-      const second = await catalogWithPeople();
+      const first = await catalogWithPeople(t.deps, 'Sales');
+      const second = await catalogWithPeople(t.deps, 'Sales');
       await grantCatalogRole(t.deps, ADMIN, {
         catalogId: second.catalog.id,
         userId: first.reader,
@@ -211,9 +177,9 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('counts live packages and resources', async () => {
-      const { catalog, owner } = await catalogWithPeople();
-      await insertPackage(t.database.db, { catalogId: catalog.id });
-      const gone = await insertPackage(t.database.db, { catalogId: catalog.id });
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Sales');
+      await makePackage(t.deps, { catalogId: catalog.id });
+      const gone = await makePackage(t.deps, { catalogId: catalog.id });
       await t.database.db
         .update(accessPackages)
         .set({ deletedAt: t.clock.now() })
@@ -225,7 +191,7 @@ describe(`catalogs (${databaseLabel})`, () => {
 
   describe('deleteCatalog', () => {
     it('deletes an empty catalog and audits it', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Sales');
       await deleteCatalog(t.deps, actor(owner), { catalogId: catalog.id });
       const left = await t.database.db.select().from(catalogs).where(eq(catalogs.id, catalog.id));
       expect(left).toEqual([]);
@@ -236,8 +202,8 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('is refused while a package is not deleted, naming it', async () => {
-      const { catalog } = await catalogWithPeople();
-      const pkg = await insertPackage(t.database.db, { catalogId: catalog.id });
+      const { catalog } = await catalogWithPeople(t.deps, 'Sales');
+      const pkg = await makePackage(t.deps, { catalogId: catalog.id });
       await t.database.db
         .update(resources)
         .set({ removedAt: t.clock.now() })
@@ -251,7 +217,7 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('is refused while a resource is not removed, naming it', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Sales');
       const resource = await insertResource(t.database.db, { catalogId: catalog.id });
       await expectRefusal(
         t.database.db,
@@ -262,8 +228,8 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('keeps the history of deleted packages and removed resources by moving them to General', async () => {
-      const { catalog } = await catalogWithPeople();
-      const pkg = await insertPackage(t.database.db, { catalogId: catalog.id });
+      const { catalog } = await catalogWithPeople(t.deps, 'Sales');
+      const pkg = await makePackage(t.deps, { catalogId: catalog.id });
       const now = t.clock.now();
       await t.database.db
         .update(accessPackages)
@@ -285,12 +251,10 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('refuses package managers, readers and outsiders', async () => {
-      const { catalog, packageManager, reader, outsider } = await catalogWithPeople();
+      const { catalog, packageManager, reader, outsider } = await catalogWithPeople(t.deps, 'Sales');
       for (const who of [packageManager, reader, outsider]) {
-        await expectRefusal(
-          t.database.db,
-          () => deleteCatalog(t.deps, actor(who), { catalogId: catalog.id }),
-          'auth.forbidden',
+        await expectForbidden(t.database.db, () =>
+          deleteCatalog(t.deps, actor(who), { catalogId: catalog.id }),
         );
       }
     });
@@ -308,7 +272,7 @@ describe(`catalogs (${databaseLabel})`, () => {
 
   describe('catalog roles', () => {
     it('grants once: granting again is a no-op with no second audit row', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Sales');
       const someone = slackId('U');
       expect(
         await grantCatalogRole(t.deps, actor(owner), {
@@ -332,7 +296,7 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('one person may hold several roles; the list is ordered owner first', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Sales');
       await grantCatalogRole(t.deps, ADMIN, {
         catalogId: catalog.id,
         userId: owner,
@@ -351,7 +315,7 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('revokes a role (audited) and revoking again changes nothing', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Sales');
       expect(
         await revokeCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: reader, role: 'reader' }),
       ).toEqual({
@@ -359,10 +323,8 @@ describe(`catalogs (${databaseLabel})`, () => {
       });
       const rows = await auditRowsFor(t.database.db, 'catalog.role_revoked', { catalogId: catalog.id });
       expect(rows.map((r) => r.subjectUserId)).toEqual([reader]);
-      await expectRefusal(
-        t.database.db,
-        () => listCatalogRoles(t.deps, actor(reader), { catalogId: catalog.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        listCatalogRoles(t.deps, actor(reader), { catalogId: catalog.id }),
       );
       expect(
         await revokeCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: reader, role: 'reader' }),
@@ -375,12 +337,10 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('refuses a reader or package manager granting roles, and an unknown role', async () => {
-      const { catalog, reader, packageManager } = await catalogWithPeople();
+      const { catalog, reader, packageManager } = await catalogWithPeople(t.deps, 'Sales');
       for (const who of [reader, packageManager]) {
-        await expectRefusal(
-          t.database.db,
-          () => grantCatalogRole(t.deps, actor(who), { catalogId: catalog.id, userId: who, role: 'owner' }),
-          'auth.forbidden',
+        await expectForbidden(t.database.db, () =>
+          grantCatalogRole(t.deps, actor(who), { catalogId: catalog.id, userId: who, role: 'owner' }),
         );
       }
       await expectRefusal(
@@ -399,13 +359,12 @@ describe(`catalogs (${databaseLabel})`, () => {
     });
 
     it('lets readers see the role holders but not outsiders', async () => {
-      const { catalog, reader, outsider } = await catalogWithPeople();
+      const { catalog, reader, outsider } = await catalogWithPeople(t.deps, 'Sales');
       const roles = await listCatalogRoles(t.deps, actor(reader), { catalogId: catalog.id });
       expect(roles.some((r) => r.userId === reader && r.role === 'reader')).toBe(true);
-      await expectRefusal(
+      await expectForbidden(
         t.database.db,
         () => listCatalogRoles(t.deps, actor(outsider), { catalogId: catalog.id }),
-        'auth.forbidden',
         /see this catalog/,
       );
     });

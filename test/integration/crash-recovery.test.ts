@@ -4,13 +4,13 @@ import type { Connector, ConnectorRegistry, ProvisioningTarget } from '../../src
 import { type Database, type Db, openDatabase } from '../../src/db/client.js';
 import { fulfilments, packageResourceRoles } from '../../src/db/schema.js';
 import type { EngineDeps } from '../../src/services/context.js';
-import { DELIVERY_LEASE_MS, deliverDue } from '../../src/services/lifecycle/delivery.js';
+import { DELIVERY_LEASE_MS, deliverDue } from '../../src/services/lifecycle/delivery-runner.js';
 import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel, testDatabaseUrl } from '../support/db.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
 import { insertResource, insertUser } from '../support/fixtures.js';
 import type { RecordingConnector } from '../support/recording-connector.js';
-import { auditRows, outboxRows, requestRow, scenario } from '../support/request-fixtures.js';
+import { scenario, stored } from '../support/request-fixtures.js';
 
 /**
  * A process that dies between committing an approval and delivering its grants, and a delivery
@@ -83,15 +83,18 @@ async function grantRows(db: Db, assignmentId: number) {
 
 /** Delivered once: the request and assignment say so once, with one DM, and both groups hold the person. */
 async function expectDeliveredOnce(s: { requestor: string; groups: string[] }, requestId: number) {
-  const request = await requestRow(t.database.db, requestId);
+  const request = await stored.request(t.database.db, requestId);
   expect(request.state).toBe('delivered');
-  expect(await auditRows(t.database.db, { requestId, action: 'request.delivered' })).toHaveLength(1);
+  expect(await stored.audit(t.database.db, { requestId, action: 'request.delivered' })).toHaveLength(1);
   expect(
-    await auditRows(t.database.db, { assignmentId: request.assignmentId!, action: 'assignment.delivered' }),
+    await stored.audit(t.database.db, {
+      assignmentId: request.assignmentId!,
+      action: 'assignment.delivered',
+    }),
   ).toHaveLength(1);
-  expect(await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_delivered' })).toHaveLength(
-    1,
-  );
+  expect(
+    await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_delivered' }),
+  ).toHaveLength(1);
   for (const group of s.groups) expect(t.connector.has(group, s.requestor)).toBe(true);
   const grants = await grantRows(t.database.db, request.assignmentId!);
   expect(grants.map((g) => [g.state, g.claimedUntil])).toEqual(s.groups.map(() => ['delivered', null]));
@@ -117,7 +120,7 @@ describe(`crash recovery (${databaseLabel})`, () => {
     // While the lease holds, the dead process might still be calling Slack: nobody else does.
     t.clock.advanceSeconds(LEASE_SECONDS - 10);
     expect((await deliverDue(restarted)).claimed).toBe(0);
-    expect((await requestRow(t.database.db, requestId)).state).toBe('delivering');
+    expect((await stored.request(t.database.db, requestId)).state).toBe('delivering');
 
     t.clock.advanceSeconds(11);
     const report = await deliverDue(restarted);
@@ -125,8 +128,12 @@ describe(`crash recovery (${databaseLabel})`, () => {
     expect(grantsTo(s.requestor)).toHaveLength(2);
     await expectDeliveredOnce(s, requestId);
     // The two groups were delivered side by side: the first done is not a partial delivery.
-    expect(await auditRows(t.database.db, { requestId, action: 'request.partially_delivered' })).toEqual([]);
-    expect(await outboxRows(t.database.db, { recipient: s.requestor, kind: 'delivery_failed' })).toEqual([]);
+    expect(await stored.audit(t.database.db, { requestId, action: 'request.partially_delivered' })).toEqual(
+      [],
+    );
+    expect(await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'delivery_failed' })).toEqual(
+      [],
+    );
 
     expect((await deliverDue(restarted)).claimed).toBe(0);
     expect(grantsTo(s.requestor)).toHaveLength(2);
@@ -143,7 +150,7 @@ describe(`crash recovery (${databaseLabel})`, () => {
 
     // Half delivered: the first grant failed and waits for its retry, the second went through.
     expect(approved.delivery).toMatchObject({ claimed: 2, delivered: 1, failed: 1, abandoned: 0 });
-    expect((await requestRow(t.database.db, requestId)).state).toBe('partially_delivered');
+    expect((await stored.request(t.database.db, requestId)).state).toBe('partially_delivered');
     // The two groups are delivered side by side: either may have drawn the error.
     const rows = await grantRows(t.database.db, approved.assignmentId!);
     const failed = rows.find((g) => g.state === 'failed');
@@ -160,9 +167,9 @@ describe(`crash recovery (${databaseLabel})`, () => {
     expect(grantsTo(s.requestor)).toHaveLength(2);
     expect(new Set(grantsTo(s.requestor).map((g) => g.externalId))).toEqual(new Set(s.groups));
     await expectDeliveredOnce(s, requestId);
-    expect(await outboxRows(t.database.db, { recipient: s.requestor, kind: 'delivery_failed' })).toHaveLength(
-      1,
-    );
+    expect(
+      await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'delivery_failed' }),
+    ).toHaveLength(1);
   });
 
   it('a delivery run that dies after Slack answered but before recording it is repeated after the lease, and recorded once', async () => {
@@ -205,7 +212,7 @@ describe(`crash recovery (${databaseLabel})`, () => {
     const [lost] = await grantRows(t.database.db, assignmentId!);
     expect(lost).toMatchObject({ state: 'pending', attempts: 1 });
     expect(lost!.claimedUntil!.getTime()).toBeGreaterThan(t.clock.now().getTime());
-    expect((await requestRow(t.database.db, requestId)).state).toBe('delivering');
+    expect((await stored.request(t.database.db, requestId)).state).toBe('delivering');
 
     const restarted: EngineDeps = { ...t.deps, database: restartedHandle };
     expect((await deliverDue(restarted)).claimed).toBe(0);

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expiryReminders, requestApprovers } from '../../src/db/schema.js';
 import {
   escalateStages,
@@ -11,26 +11,12 @@ import {
 import { assignDirect } from '../../src/services/requests/assignments.js';
 import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
+import { ADMIN, DAY_MS, DAY_SECONDS, useTestEngine } from '../support/engine.js';
 import { auditActions, insertUser } from '../support/fixtures.js';
-import {
-  assignmentRow,
-  auditRows,
-  DAY_SECONDS,
-  outboxRows,
-  refused,
-  requestRow,
-  scenario,
-} from '../support/request-fixtures.js';
+import { refused, scenario, stored } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  // Four connections so that two runners really overlap on PostgreSQL.
-  t = await createTestEngine({ poolSize: 4 });
-});
-afterAll(() => t.close());
-
-const DAY_MS = DAY_SECONDS * 1000;
+// Four connections so that two runners really overlap on PostgreSQL.
+const t = useTestEngine({ poolSize: 4 });
 
 // First in the file, on an empty store, so the runners' counts are exactly this test's items.
 describe(`two runners (${databaseLabel})`, () => {
@@ -90,11 +76,15 @@ describe(`two runners (${databaseLabel})`, () => {
     }).toEqual({ timedOut: 3, escalated: 3, started: 3, reminders: 3 });
 
     for (const id of timingOut) {
-      expect((await requestRow(t.database.db, id)).state).toBe('timed_out');
-      expect(await auditRows(t.database.db, { requestId: id, action: 'request.timed_out' })).toHaveLength(1);
+      expect((await stored.request(t.database.db, id)).state).toBe('timed_out');
+      expect(await stored.audit(t.database.db, { requestId: id, action: 'request.timed_out' })).toHaveLength(
+        1,
+      );
     }
     for (const id of escalating) {
-      expect(await auditRows(t.database.db, { requestId: id, action: 'request.escalated' })).toHaveLength(1);
+      expect(await stored.audit(t.database.db, { requestId: id, action: 'request.escalated' })).toHaveLength(
+        1,
+      );
       const fallbacks = await t.database.db
         .select()
         .from(requestApprovers)
@@ -102,17 +92,17 @@ describe(`two runners (${databaseLabel})`, () => {
       expect(fallbacks.filter((a) => a.userId === fallback)).toHaveLength(1);
     }
     for (const s of scheduled) {
-      const request = await requestRow(t.database.db, s.requestId);
+      const request = await stored.request(t.database.db, s.requestId);
       expect(request.state).toBe('delivered');
       expect(
-        await auditRows(t.database.db, { requestId: s.requestId, action: 'assignment.created' }),
+        await stored.audit(t.database.db, { requestId: s.requestId, action: 'assignment.created' }),
       ).toHaveLength(1);
       expect(t.connector.has(s.group, s.requestor)).toBe(true);
     }
     const grants = t.connector.calls.filter((c) => scheduled.some((s) => s.requestor === c.userId));
     expect(grants).toHaveLength(3);
     for (const id of expiring) {
-      const sent = (await outboxRows(t.database.db, { kind: 'access_expiring' })).filter(
+      const sent = (await stored.outbox(t.database.db, { kind: 'access_expiring' })).filter(
         (o) => o.data.assignmentId === id,
       );
       expect(sent).toHaveLength(1);
@@ -132,7 +122,7 @@ describe(`approval deadlines (${databaseLabel})`, () => {
     }));
     const submittedAt = t.clock.now().getTime();
     const { requestId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
-    const pending = await requestRow(t.database.db, requestId);
+    const pending = await stored.request(t.database.db, requestId);
     expect(pending.stageEscalateAt?.getTime()).toBe(submittedAt + 2 * DAY_MS);
     expect(pending.stageDueAt?.getTime()).toBe(submittedAt + 5 * DAY_MS);
 
@@ -154,26 +144,26 @@ describe(`approval deadlines (${databaseLabel})`, () => {
       [anna, false, 'named approver'],
       [fred, true, 'fallback approver'],
     ]);
-    expect((await requestRow(t.database.db, requestId)).stageEscalatedAt?.getTime()).toBe(
+    expect((await stored.request(t.database.db, requestId)).stageEscalatedAt?.getTime()).toBe(
       t.clock.now().getTime(),
     );
-    const [escalated] = await outboxRows(t.database.db, { recipient: fred, kind: 'approval_escalated' });
+    const [escalated] = await stored.outbox(t.database.db, { recipient: fred, kind: 'approval_escalated' });
     expect(escalated!.data).toMatchObject({
       requestId,
       stage: 1,
       reason: 'fallback approver',
       firstApprovers: [anna],
     });
-    expect(await auditRows(t.database.db, { requestId, action: 'request.escalated' })).toHaveLength(1);
+    expect(await stored.audit(t.database.db, { requestId, action: 'request.escalated' })).toHaveLength(1);
 
     t.clock.advanceSeconds(3 * DAY_SECONDS);
     expect(await timeOutStages(t.deps)).toBeGreaterThanOrEqual(1);
-    expect(await requestRow(t.database.db, requestId)).toMatchObject({ state: 'timed_out', stage: 0 });
+    expect(await stored.request(t.database.db, requestId)).toMatchObject({ state: 'timed_out', stage: 0 });
     expect(
-      (await outboxRows(t.database.db, { recipient: s.requestor, kind: 'request_timed_out' })).length,
+      (await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'request_timed_out' })).length,
     ).toBe(1);
     for (const approver of [anna, fred]) {
-      const [told] = await outboxRows(t.database.db, { recipient: approver, kind: 'request_timed_out' });
+      const [told] = await stored.outbox(t.database.db, { recipient: approver, kind: 'request_timed_out' });
       expect(told!.data).toMatchObject({ requestId, forApprover: true });
     }
     const late = await refused(
@@ -210,15 +200,15 @@ describe(`scheduled starts (${databaseLabel})`, () => {
 
     t.clock.advanceSeconds(DAY_SECONDS);
     await startScheduled(t.deps);
-    expect((await requestRow(t.database.db, requestId)).state).toBe('scheduled');
+    expect((await stored.request(t.database.db, requestId)).state).toBe('scheduled');
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(false);
 
     t.clock.advanceSeconds(DAY_SECONDS);
     expect(await startScheduled(t.deps)).toBeGreaterThanOrEqual(1);
-    const request = await requestRow(t.database.db, requestId);
+    const request = await stored.request(t.database.db, requestId);
     expect(request.state).toBe('delivered');
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(true);
-    const assignment = await assignmentRow(t.database.db, request.assignmentId!);
+    const assignment = await stored.assignment(t.database.db, request.assignmentId!);
     expect(assignment.startsAt.getTime()).toBe(startAt.getTime());
     expect(assignment.endsAt?.getTime()).toBe(startAt.getTime() + 30 * DAY_MS);
     expect(await auditActions(t.database.db, { requestId })).toEqual([
@@ -230,7 +220,7 @@ describe(`scheduled starts (${databaseLabel})`, () => {
       'assignment.delivered',
       'request.delivered',
     ]);
-    const started = (await auditRows(t.database.db, { requestId, action: 'request.delivering' }))[0]!;
+    const started = (await stored.audit(t.database.db, { requestId, action: 'request.delivering' }))[0]!;
     expect(started).toMatchObject({
       actorId: 'system',
       data: expect.objectContaining({ from: 'scheduled' }),
@@ -244,18 +234,18 @@ describe(`expiry reminders (${databaseLabel})`, () => {
       extension: { allowed: true, requiresApproval: false, maxCount: 1 },
     }));
     const { assignmentId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
-    const endsAt = (await assignmentRow(t.database.db, assignmentId!)).endsAt!;
+    const endsAt = (await stored.assignment(t.database.db, assignmentId!)).endsAt!;
 
     t.clock.advanceSeconds(15 * DAY_SECONDS);
     await sendExpiryReminders(t.deps);
-    expect(await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_expiring' })).toHaveLength(
-      0,
-    );
+    expect(
+      await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_expiring' }),
+    ).toHaveLength(0);
 
     t.clock.advanceSeconds(DAY_SECONDS + 60);
     await sendExpiryReminders(t.deps);
     await sendExpiryReminders(t.deps);
-    let sent = await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
+    let sent = await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.idempotencyKey).toBe(`access_expiring:${assignmentId}:336:${endsAt.toISOString()}`);
     expect(sent[0]!.data).toMatchObject({
@@ -267,7 +257,7 @@ describe(`expiry reminders (${databaseLabel})`, () => {
 
     t.clock.advanceSeconds(13 * DAY_SECONDS);
     await runDueWork(t.deps);
-    sent = await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
+    sent = await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
     expect(sent.map((o) => o.data.offsetHours)).toEqual([336, 24]);
   });
 
@@ -276,7 +266,7 @@ describe(`expiry reminders (${databaseLabel})`, () => {
     const { assignmentId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     t.clock.advanceSeconds(29.5 * DAY_SECONDS);
     await sendExpiryReminders(t.deps);
-    const sent = await outboxRows(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
+    const sent = await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'access_expiring' });
     expect(sent.map((o) => o.data.offsetHours)).toEqual([24]);
     const rows = await t.database.db
       .select()

@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
+import { type Db, queryRows } from '../../src/db/client.js';
 import { packageIncompatibilities } from '../../src/db/schema.js';
 import { isGatehouseError } from '../../src/domain/errors.js';
 import {
@@ -13,21 +13,18 @@ import {
   type RequestState,
 } from '../../src/domain/states.js';
 import type { EngineDeps } from '../../src/services/context.js';
-import { deliverDue } from '../../src/services/lifecycle/delivery.js';
+import { deliverDue } from '../../src/services/lifecycle/delivery-runner.js';
 import { runDueWork } from '../../src/services/lifecycle/due-work.js';
 import { expireDueAssignments } from '../../src/services/lifecycle/expiry.js';
 import { assignDirect, extendAssignment, removeAssignment } from '../../src/services/requests/assignments.js';
 import { cancelRequest, decideRequest, submitRequest } from '../../src/services/requests/requests.js';
-import { applyDueReviews, decideReviewItem, startReview } from '../../src/services/reviews/reviews.js';
+import { applyDueReviews } from '../../src/services/reviews/apply-review.js';
+import { decideReviewItem } from '../../src/services/reviews/review-decisions.js';
+import { startReview } from '../../src/services/reviews/start-review.js';
+import { type MadePackage, makePackage } from '../support/catalog.js';
 import { databaseLabel, onPostgres } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import {
-  insertPackage,
-  insertUser,
-  type PackageFixture,
-  slackId,
-  snapshotCounts,
-} from '../support/fixtures.js';
+import { ADMIN, useTestEngine } from '../support/engine.js';
+import { insertUser, slackId, snapshotCounts } from '../support/fixtures.js';
 
 /**
  * Random sequences of everything people and jobs do to requests and assignments, over two users
@@ -79,16 +76,62 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 interface World {
   users: string[];
   approver: string;
-  packages: PackageFixture[];
+  packages: MadePackage[];
   groupOf: Map<number, string>;
 }
 
+/** How a state-table row (a request, an assignment) shows its transitions in the audit log. */
+interface AuditedEntity<S extends string> {
+  table: 'requests' | 'assignments';
+  column: 'request_id' | 'assignment_id';
+  /** The audit actions' prefix: `request.` / `assignment.`. */
+  prefix: string;
+  /** The state an action names (`assignment.created` is the move into delivering); null for other actions. */
+  stateOf(action: string): S | null;
+  legal(from: S, to: S): boolean;
+}
+
+const REQUEST_AUDIT: AuditedEntity<RequestState> = {
+  table: 'requests',
+  column: 'request_id',
+  prefix: 'request.',
+  stateOf: (to) => ((REQUEST_STATES as readonly string[]).includes(to) ? (to as RequestState) : null),
+  legal: canTransitionRequest,
+};
+
+const ASSIGNMENT_AUDIT: AuditedEntity<AssignmentState> = {
+  table: 'assignments',
+  column: 'assignment_id',
+  prefix: 'assignment.',
+  stateOf: (suffix) => {
+    const to = suffix === 'created' ? 'delivering' : suffix;
+    return (ASSIGNMENT_STATES as readonly string[]).includes(to) ? (to as AssignmentState) : null;
+  },
+  legal: canTransitionAssignment,
+};
+
+/** Each audited move of the packages' rows is legal, and each row is in the state it was last audited into. */
+async function expectAuditedTransitions<S extends string>(db: Db, packageIds: SQL, entity: AuditedEntity<S>) {
+  const rows = await queryRows<{ id: number; action: string; from: string | null; state: string }>(
+    db,
+    sql`select l.${sql.raw(entity.column)} as id, l.action, l.data->>'from' as from, x.state from audit_log l
+          join ${sql.raw(entity.table)} x on x.id = l.${sql.raw(entity.column)}
+         where x.package_id in (${packageIds}) and l.action like ${`${entity.prefix}%`} order by l.id`,
+  );
+  const last = new Map<number, { audited: S; current: string }>();
+  for (const row of rows) {
+    const to = entity.stateOf(row.action.slice(entity.prefix.length));
+    if (!to) continue;
+    if (row.from) expect(entity.legal(row.from as S, to), `${row.from} → ${to}`).toBe(true);
+    last.set(Number(row.id), { audited: to, current: row.state });
+  }
+  for (const [id, { audited, current }] of last) {
+    expect(current, `${entity.table} ${id} changed state without an audit row`).toBe(audited);
+  }
+}
+
 describe(`lifecycle properties (${databaseLabel})`, () => {
-  let t: TestEngine;
-  beforeAll(async () => {
-    t = await createTestEngine({ poolSize: 4 });
-  });
-  afterAll(() => t.close());
+  const t = useTestEngine({ poolSize: 4 });
 
   async function makeWorld(): Promise<World> {
     const db = t.database.db;
@@ -109,10 +152,10 @@ describe(`lifecycle properties (${databaseLabel})`, () => {
         { approverUserIds: [approver], decideWithinDays: 2 },
       ],
     };
-    const p0 = await insertPackage(db, { policy: withApproval });
-    const p1 = await insertPackage(db, { policy: base });
-    const p2 = await insertPackage(db, { policy: twoStages });
-    const p3 = await insertPackage(db, { policy: base, resource: p2.resource });
+    const p0 = await makePackage(t.deps, { policy: withApproval });
+    const p1 = await makePackage(t.deps, { policy: base });
+    const p2 = await makePackage(t.deps, { policy: twoStages });
+    const p3 = await makePackage(t.deps, { policy: base, resource: p2.resource });
     const [low, high] = [p0.packageId, p1.packageId].sort((a, b) => a - b);
     await db
       .insert(packageIncompatibilities)
@@ -256,66 +299,14 @@ describe(`lifecycle properties (${databaseLabel})`, () => {
     expect(clash, 'a user holds two incompatible packages').toEqual([]);
 
     // Every audited transition is in the state table, and each row's state is its last audited one.
-    const requestAudit = await queryRows<{
-      request_id: number;
-      action: string;
-      from: string | null;
-      state: string;
-    }>(
-      db,
-      sql`select l.request_id, l.action, l.data->>'from' as from, r.state from audit_log l
-            join requests r on r.id = l.request_id
-           where r.package_id in (${ids}) and l.action like 'request.%' order by l.id`,
-    );
-    const lastRequestState = new Map<number, { audited: string; current: string }>();
-    for (const row of requestAudit) {
-      const to = row.action.slice('request.'.length);
-      if (!(REQUEST_STATES as readonly string[]).includes(to)) continue;
-      if (row.from) {
-        expect(
-          canTransitionRequest(row.from as RequestState, to as RequestState),
-          `${row.from} → ${to}`,
-        ).toBe(true);
-      }
-      lastRequestState.set(Number(row.request_id), { audited: to, current: row.state });
-    }
-    for (const [id, { audited, current }] of lastRequestState) {
-      expect(current, `request ${id} changed state without an audit row`).toBe(audited);
-    }
+    await expectAuditedTransitions(db, ids, REQUEST_AUDIT);
     const unaudited = await queryRows<{ id: number }>(
       db,
       sql`select r.id from requests r where r.package_id in (${ids})
             and not exists (select 1 from audit_log l where l.request_id = r.id)`,
     );
     expect(unaudited, 'requests without any audit row').toEqual([]);
-
-    const assignmentAudit = await queryRows<{
-      assignment_id: number;
-      action: string;
-      from: string | null;
-      state: string;
-    }>(
-      db,
-      sql`select l.assignment_id, l.action, l.data->>'from' as from, a.state from audit_log l
-            join assignments a on a.id = l.assignment_id
-           where a.package_id in (${ids}) and l.action like 'assignment.%' order by l.id`,
-    );
-    const lastAssignmentState = new Map<number, { audited: string; current: string }>();
-    for (const row of assignmentAudit) {
-      const suffix = row.action.slice('assignment.'.length);
-      const to = suffix === 'created' ? 'delivering' : suffix;
-      if (!(ASSIGNMENT_STATES as readonly string[]).includes(to)) continue;
-      if (row.from) {
-        expect(
-          canTransitionAssignment(row.from as AssignmentState, to as AssignmentState),
-          `${row.from} → ${to}`,
-        ).toBe(true);
-      }
-      lastAssignmentState.set(Number(row.assignment_id), { audited: to, current: row.state });
-    }
-    for (const [id, { audited, current }] of lastAssignmentState) {
-      expect(current, `assignment ${id} changed state without an audit row`).toBe(audited);
-    }
+    await expectAuditedTransitions(db, ids, ASSIGNMENT_AUDIT);
 
     // With delivery settled, a user is in a package's group exactly when an active assignment grants it.
     await settle(t.deps);

@@ -1,38 +1,24 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { assignments, auditLog, expiryReminders, fulfilments, outbox } from '../../src/db/schema.js';
 import { SYSTEM } from '../../src/services/context.js';
-import { deliverDue, deliverFulfilments, retryAbandoned } from '../../src/services/lifecycle/delivery.js';
+import { endAssignments } from '../../src/services/lifecycle/assignment-writer.js';
+import { deliverDue, deliverFulfilments } from '../../src/services/lifecycle/delivery-runner.js';
 import { expireDueAssignments } from '../../src/services/lifecycle/expiry.js';
-import { createAssignment, endAssignments } from '../../src/services/lifecycle/lifecycle.js';
+import { retryAbandoned } from '../../src/services/lifecycle/retry-delivery.js';
 import { inTransaction } from '../../src/services/tx.js';
+import { createHeldAssignment } from '../support/assignments.js';
+import { type MadePackage, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertUser, type PackageFixture } from '../support/fixtures.js';
+import { useTestEngine } from '../support/engine.js';
+import { insertUser } from '../support/fixtures.js';
 
 describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
-  let t: TestEngine;
-  beforeAll(async () => {
-    t = await createTestEngine({ poolSize: 6 });
-  });
-  afterAll(() => t.close());
+  const t = useTestEngine({ poolSize: 6 });
 
-  async function assign(pkg: PackageFixture, userId: string, days = 30) {
-    const now = t.clock.now();
-    return inTransaction(t.deps, (tx) =>
-      createAssignment(tx, now, SYSTEM, {
-        userId,
-        packageId: pkg.packageId,
-        packageName: pkg.name,
-        policyId: pkg.policyId,
-        requestId: null,
-        startsAt: now,
-        endsAt: new Date(now.getTime() + days * 86_400_000),
-        reminderOffsetsHours: [336, 24],
-      }),
-    );
-  }
+  const assign = (pkg: MadePackage, userId: string, days = 30) =>
+    createHeldAssignment(t.deps, pkg, userId, { days, reminderOffsetsHours: [336, 24] });
 
   async function assignmentState(id: number) {
     const [row] = await t.database.db.select().from(assignments).where(eq(assignments.id, id));
@@ -40,7 +26,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   }
 
   it('delivers a grant, marks the assignment delivered, audits it and queues one DM', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
     const reminders = await t.database.db
@@ -67,7 +53,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('retries a failed grant with backoff and tells the user once', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
     t.connector.failNext(2, { match: (target) => target.userId === user });
@@ -91,7 +77,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('gives up on a non-retryable failure, tells the admins, and an admin retry delivers it', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
     t.connector.failNext(1, {
@@ -119,8 +105,8 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('invariant 4: removing one assignment keeps a membership another active assignment grants', async () => {
-    const first = await insertPackage(t.database.db);
-    const second = await insertPackage(t.database.db, { resource: first.resource });
+    const first = await makePackage(t.deps);
+    const second = await makePackage(t.deps, { resource: first.resource });
     const user = await insertUser(t.database.db);
     const a1 = await assign(first, user);
     const a2 = await assign(second, user);
@@ -152,7 +138,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('cancels a grant never attempted when the assignment ends first, and revokes nothing', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { assignmentId, fulfilmentIds } = await assign(pkg, user);
     const ended = await inTransaction(t.deps, (tx, now) =>
@@ -173,7 +159,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('ending an already ended assignment does nothing', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { assignmentId } = await assign(pkg, user);
     await inTransaction(t.deps, (tx, now) =>
@@ -187,7 +173,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('expires every due assignment in set-based batches, with audit rows, DMs and revokes', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const users = await Promise.all(Array.from({ length: 25 }, () => insertUser(t.database.db)));
     const created = [];
     for (const user of users) created.push(await assign(pkg, user, 2));
@@ -222,7 +208,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('two runners over the same due work call the connector once per fulfilment', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const users = await Promise.all(Array.from({ length: 12 }, () => insertUser(t.database.db)));
     for (const user of users) await assign(pkg, user);
     const before = t.connector.calls.length;
@@ -234,7 +220,7 @@ describe(`assignment lifecycle and delivery (${databaseLabel})`, () => {
   });
 
   it('work claimed by a runner that died is picked up once its lease runs out', async () => {
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     const user = await insertUser(t.database.db);
     const { fulfilmentIds } = await assign(pkg, user);
     // A runner claims it and dies before calling the connector.

@@ -5,11 +5,11 @@ import { queryRows } from '../../src/db/client.js';
 import { parseExposition, type Sample, sumOf } from '../../src/metrics/exposition.js';
 import type { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
+import { MARKETING_GROUP, makePackage, OPEN_POLICY } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
 import { startSandbox } from '../support/sandbox.js';
 
-const { admin, requestor, marketingGroup } = WOODGROVE;
+const { requestor, marketingGroup } = WOODGROVE;
 
 describe(`GET /metrics (${databaseLabel})`, () => {
   let s: GatehouseSandbox & { close(): Promise<void> };
@@ -32,24 +32,11 @@ describe(`GET /metrics (${databaseLabel})`, () => {
 
   /** A package in General granting the Marketing resources group, requested by Requestor1 through Slack. */
   async function requestDelivered(name: string) {
-    const created = await createPackage(
-      s.gatehouse.deps,
-      { userId: admin },
-      {
-        name,
-        resourceRoles: [
-          {
-            resource: { kind: 'slack_usergroup', externalId: marketingGroup, name: 'Marketing resources' },
-            role: 'member',
-          },
-        ],
-        policy: {
-          requestorScope: 'all_members',
-          justificationRequired: false,
-          expiry: { kind: 'days', days: 30 },
-        },
-      },
-    );
+    const created = await makePackage(s.gatehouse.deps, {
+      name,
+      resourceRoles: [MARKETING_GROUP],
+      policy: OPEN_POLICY,
+    });
     await s.command(requestor, `request ${name}`);
     const { ack } = await s.submit({ userId: requestor, answers: {} });
     expect(ack).toBeNull();
@@ -65,6 +52,11 @@ describe(`GET /metrics (${databaseLabel})`, () => {
     const requests = 'gatehouse_slack_requests_total';
     expect(moved(before, after, requests, { kind: 'command', id: 'list', outcome: 'ok' })).toBe(1);
     expect(moved(before, after, requests, { kind: 'command', id: 'cancel', outcome: 'refused' })).toBe(1);
+    // Refusals are labelled by the engine's code, never by their text.
+    const refusals = 'gatehouse_slack_refusals_total';
+    expect(moved(before, after, refusals, { kind: 'command', id: 'cancel', code: 'request.not_found' })).toBe(
+      1,
+    );
     expect(moved(before, after, requests, { outcome: 'error' })).toBe(0);
     expect(moved(before, after, 'gatehouse_slack_ack_seconds_count', { kind: 'command' })).toBe(2);
     expect(moved(before, after, 'gatehouse_slack_ack_seconds_bucket', { kind: 'command', le: '3' })).toBe(2);

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { outbox, requestMessages, users } from '../../src/db/schema.js';
+import { notification } from '../../src/domain/notifications.js';
 import { FakeSlack, SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
 import type { EngineDeps } from '../../src/services/context.js';
 import {
@@ -16,6 +17,7 @@ import { submitRequest } from '../../src/services/requests/requests.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { OUTBOX_EVENT_TYPE, slackDmTransport } from '../../src/slack/dm-transport.js';
 import { slackNotifier } from '../../src/slack/notifier.js';
+import { refreshHome } from '../../src/slack/portal/home.js';
 import { quietSlackLogger } from '../slack/support.js';
 import { databaseLabel } from '../support/db.js';
 import { createTestEngine, type TestEngine } from '../support/engine.js';
@@ -57,9 +59,15 @@ const client = new WebClient(SANDBOX_BOT_TOKEN, {
   rejectRateLimitedCalls: true,
   logger: quietSlackLogger,
 });
+
+/** The Home refresh the notifier is given in production (src/runtime.ts). */
+const homesOf = (deps: EngineDeps) => ({
+  refreshHome: (userId: string) => refreshHome({ engine: deps, log: deps.log }, client, userId),
+});
+
 const transport = slackDmTransport(client);
 const render = (m: { kind: string; data: Record<string, unknown> }): RenderedMessage => ({
-  text: `${m.kind}:${String(m.data.n)}`,
+  text: `${m.kind}:${String(m.data.assignmentId)}`,
 });
 
 /** The same engine on a database handle that can go down: every query then fails. */
@@ -96,9 +104,13 @@ async function person(name: string): Promise<string> {
 async function queue(recipient: string, n: number) {
   await inTransaction(t.deps, (tx, now) =>
     notify(tx, now, {
-      kind: 'access_delivered',
-      recipient,
-      data: { n },
+      ...notification('access_delivered', recipient, {
+        assignmentId: n,
+        packageId: 1,
+        packageName: 'Test',
+        requestId: null,
+        endsAt: null,
+      }),
       idempotencyKey: `resend:${recipient}:${n}`,
     }),
   );
@@ -245,7 +257,7 @@ describe(`DMs across outages (${databaseLabel})`, () => {
     for (const id of [s.requestor, approver]) fake.workspace.addUser({ id, name: id.toLowerCase() });
     const { requestId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     const dying = flakyDeps();
-    const notifier = slackNotifier(dying, client);
+    const notifier = slackNotifier(dying, client, homesOf(dying));
     // The first card posted takes the database down with it.
     await expect(
       dispatchOutbox(dying, {
@@ -260,7 +272,7 @@ describe(`DMs across outages (${databaseLabel})`, () => {
 
     outage.down = false;
     t.clock.advanceSeconds(LEASE_SECONDS + 1);
-    const healthy = slackNotifier(t.deps, client);
+    const healthy = slackNotifier(t.deps, client, homesOf(t.deps));
     expect(
       await dispatchOutbox(t.deps, { transport, render: healthy.render, afterSend: healthy.afterSend }),
     ).toMatchObject({ sent: 2 });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outbox, users } from '../../src/db/schema.js';
+import { notification } from '../../src/domain/notifications.js';
 import {
   DmSendError,
   type DmTransport,
@@ -10,8 +11,18 @@ import {
 import { notify } from '../../src/services/notify.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
+import { useTestEngine } from '../support/engine.js';
 import { insertUser } from '../support/fixtures.js';
+
+/** A DM numbered `n` (its assignment id), under the test's own key. */
+const accessDelivered = (recipient: string, n: number) =>
+  notification('access_delivered', recipient, {
+    assignmentId: n,
+    packageId: 1,
+    packageName: 'Test',
+    requestId: null,
+    endsAt: null,
+  });
 
 /** Like Slack: a post to a user id lands in the app's DM with them, and the answer names that DM. */
 class FakeTransport implements DmTransport {
@@ -30,19 +41,15 @@ class FakeTransport implements DmTransport {
 }
 
 describe(`outbox dispatcher (${databaseLabel})`, () => {
-  let t: TestEngine;
-  beforeAll(async () => {
-    t = await createTestEngine({ poolSize: 6 });
-  });
-  afterAll(() => t.close());
+  const t = useTestEngine({ poolSize: 6 });
 
   const render = (m: { kind: string; data: Record<string, unknown> }) => ({
-    text: `${m.kind}:${String(m.data.n)}`,
+    text: `${m.kind}:${String(m.data.assignmentId)}`,
   });
 
   async function queue(recipient: string, n: number, key = `test:${recipient}:${n}`) {
     await inTransaction(t.deps, (tx, now) =>
-      notify(tx, now, { kind: 'access_delivered', recipient, data: { n }, idempotencyKey: key }),
+      notify(tx, now, { ...accessDelivered(recipient, n), idempotencyKey: key }),
     );
   }
 

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessPackages,
   assignments,
@@ -9,7 +9,7 @@ import {
   requests,
   resources,
 } from '../../src/db/schema.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
+import { setIncompatiblePackages } from '../../src/services/catalog/incompatibilities.js';
 import {
   addResourceRole,
   createPackage,
@@ -17,84 +17,41 @@ import {
   editPackage,
   removeResourceRole,
 } from '../../src/services/catalog/packages.js';
-import { setIncompatiblePackages } from '../../src/services/catalog/policies.js';
 import { registerResource } from '../../src/services/catalog/resources.js';
-import { deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
-import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
-import { inTransaction } from '../../src/services/tx.js';
+import { deliverFulfilments } from '../../src/services/lifecycle/delivery-runner.js';
+import { deliveredAssignment } from '../support/assignments.js';
+import { catalogWithPeople, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
+import { ADMIN, actor, useTestEngine } from '../support/engine.js';
 import {
   auditActions,
   generalCatalogId,
+  insertRequest,
   insertResource,
   insertUser,
   outboxFor,
   slackId,
   uniqueSuffix,
 } from '../support/fixtures.js';
-import { auditRowsFor, expectRefusal } from '../support/refusals.js';
+import { auditRowsFor, expectForbidden, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
-const actor = (userId: string) => ({ userId });
-
-async function catalogWithPeople() {
-  const catalog = await createCatalog(t.deps, ADMIN, { name: `Campaigns ${uniqueSuffix()}` });
-  const people = {
-    owner: slackId('U'),
-    reader: slackId('U'),
-    packageManager: slackId('U'),
-    assignmentManager: slackId('U'),
-  };
-  await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: people.owner, role: 'owner' });
-  await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: people.reader, role: 'reader' });
-  await grantCatalogRole(t.deps, ADMIN, {
-    catalogId: catalog.id,
-    userId: people.packageManager,
-    role: 'package_manager',
-  });
-  await grantCatalogRole(t.deps, ADMIN, {
-    catalogId: catalog.id,
-    userId: people.assignmentManager,
-    role: 'assignment_manager',
-  });
-  return { catalog, ...people };
-}
-
-/** A package made through the service, with one user group as Member. */
-async function newPackage(catalogId?: number) {
-  const resource = await insertResource(t.database.db, catalogId ? { catalogId } : {});
-  const created = await createPackage(t.deps, ADMIN, {
-    ...(catalogId ? { catalogId } : {}),
-    name: `Package ${uniqueSuffix()}`,
-    resourceRoles: [{ resourceId: resource.id, role: 'member' }],
+/** A package with a fresh user group as Member, requestable by every member for 30 days. */
+const newPackage = (catalogId?: number) =>
+  makePackage(t.deps, {
+    catalogId,
     policy: { requestorScope: 'all_members', expiry: { kind: 'days', days: 30 } },
   });
-  return { ...created, resource };
-}
 
 /** An active, delivered assignment of the package to a new user. */
 async function holder(pkg: { id: number; name: string }, policyId: number) {
   const userId = await insertUser(t.database.db);
-  const now = t.clock.now();
-  const { fulfilmentIds } = await inTransaction(t.deps, (tx) =>
-    createAssignment(tx, now, ADMIN, {
-      userId,
-      packageId: pkg.id,
-      packageName: pkg.name,
-      policyId,
-      requestId: null,
-      startsAt: now,
-      endsAt: new Date(now.getTime() + 30 * 86_400_000),
-      reminderOffsetsHours: [24],
-    }),
-  );
-  await deliverFulfilments(t.deps, fulfilmentIds);
+  await deliveredAssignment(t.deps, { packageId: pkg.id, name: pkg.name, policyId }, userId, {
+    actor: ADMIN,
+    days: 30,
+    reminderOffsetsHours: [24],
+  });
   return userId;
 }
 
@@ -190,27 +147,25 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('lets a package manager create in their catalog but not in General', async () => {
-      const { catalog, packageManager } = await catalogWithPeople();
+      const { catalog, packageManager } = await catalogWithPeople(t.deps, 'Campaigns');
       const created = await createPackage(t.deps, actor(packageManager), {
         catalogId: catalog.id,
         name: `Mine ${uniqueSuffix()}`,
       });
       expect(created.package.catalogId).toBe(catalog.id);
-      await expectRefusal(
+      await expectForbidden(
         t.database.db,
         () => createPackage(t.deps, actor(packageManager), { name: `Not mine ${uniqueSuffix()}` }),
-        'auth.forbidden',
         /General/,
       );
     });
 
     it('refuses readers and assignment managers', async () => {
-      const { catalog, reader, assignmentManager } = await catalogWithPeople();
+      const { catalog, reader, assignmentManager } = await catalogWithPeople(t.deps, 'Campaigns');
       for (const who of [reader, assignmentManager]) {
-        await expectRefusal(
+        await expectForbidden(
           t.database.db,
           () => createPackage(t.deps, actor(who), { catalogId: catalog.id, name: `No ${uniqueSuffix()}` }),
-          'auth.forbidden',
           /manage access packages here/,
         );
       }
@@ -269,7 +224,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('refuses a resource of another catalog, naming that catalog', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Campaigns');
       const theirs = await insertResource(t.database.db, { catalogId: catalog.id, name: 'their-group' });
       await expectRefusal(
         t.database.db,
@@ -315,7 +270,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('refuses a taken name, an empty name, readers and unknown packages', async () => {
-      const { catalog, reader, packageManager } = await catalogWithPeople();
+      const { catalog, reader, packageManager } = await catalogWithPeople(t.deps, 'Campaigns');
       const first = await newPackage(catalog.id);
       const second = await newPackage(catalog.id);
       await expectRefusal(
@@ -332,10 +287,8 @@ describe(`access packages (${databaseLabel})`, () => {
         () => editPackage(t.deps, ADMIN, { packageId: second.package.id, name: ' ' }),
         'input.invalid',
       );
-      await expectRefusal(
-        t.database.db,
-        () => editPackage(t.deps, actor(reader), { packageId: second.package.id, hidden: true }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        editPackage(t.deps, actor(reader), { packageId: second.package.id, hidden: true }),
       );
       await expectRefusal(
         t.database.db,
@@ -359,19 +312,11 @@ describe(`access packages (${databaseLabel})`, () => {
         otherPackageIds: [other.package.id],
       });
       const requestor = await insertUser(t.database.db);
-      const [open] = await t.database.db
-        .insert(requests)
-        .values({
-          packageId: pkg.id,
-          policyId: policy.id,
-          policyVersion: 1,
-          type: 'user_add',
-          state: 'pending_approval',
-          userId: requestor,
-          requestedBy: requestor,
-          stage: 1,
-        })
-        .returning();
+      const open = await insertRequest(t.database.db, {
+        packageId: pkg.id,
+        policyId: policy.id,
+        userId: requestor,
+      });
       t.clock.advanceSeconds(30);
       const result = await deletePackage(t.deps, ADMIN, { packageId: pkg.id });
       expect(result).toEqual({
@@ -440,13 +385,11 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('refuses readers and assignment managers', async () => {
-      const { catalog, reader, assignmentManager } = await catalogWithPeople();
+      const { catalog, reader, assignmentManager } = await catalogWithPeople(t.deps, 'Campaigns');
       const { package: pkg } = await newPackage(catalog.id);
       for (const who of [reader, assignmentManager]) {
-        await expectRefusal(
-          t.database.db,
-          () => deletePackage(t.deps, actor(who), { packageId: pkg.id, force: true }),
-          'auth.forbidden',
+        await expectForbidden(t.database.db, () =>
+          deletePackage(t.deps, actor(who), { packageId: pkg.id, force: true }),
         );
       }
     });
@@ -479,7 +422,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('refuses a package manager creating a package with a user group no catalog holds: nothing is half-created', async () => {
-      const { catalog, packageManager } = await catalogWithPeople();
+      const { catalog, packageManager } = await catalogWithPeople(t.deps, 'Campaigns');
       const name = `Security ${uniqueSuffix()}`;
       await expectRefusal(
         t.database.db,
@@ -501,7 +444,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('registers a Slack channel not in any catalog in the package catalog, for its owners only', async () => {
-      const { catalog, owner, packageManager } = await catalogWithPeople();
+      const { catalog, owner, packageManager } = await catalogWithPeople(t.deps, 'Campaigns');
       const { package: pkg } = await newPackage(catalog.id);
       const externalId = slackId('C');
       // The escalation hole: a package manager brought any group into their catalog, then assigned themselves.
@@ -547,7 +490,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it("offers a webhook's declared roles and refuses any other", async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Campaigns');
       const { package: pkg } = await newPackage(catalog.id);
       const hook = await registerResource(t.deps, ADMIN, {
         catalogId: catalog.id,
@@ -573,7 +516,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('refuses resources of another catalog, removed resources, and readers', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Campaigns');
       const { package: pkg } = await newPackage(catalog.id);
       const generalGroup = await insertResource(t.database.db, { name: 'general-group' });
       await expectRefusal(
@@ -602,10 +545,8 @@ describe(`access packages (${databaseLabel})`, () => {
         'resource.not_found',
       );
       const mine = await insertResource(t.database.db, { catalogId: catalog.id });
-      await expectRefusal(
-        t.database.db,
-        () => addResourceRole(t.deps, actor(reader), { packageId: pkg.id, resourceId: mine.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        addResourceRole(t.deps, actor(reader), { packageId: pkg.id, resourceId: mine.id }),
       );
     });
   });
@@ -642,7 +583,7 @@ describe(`access packages (${databaseLabel})`, () => {
     });
 
     it('is refused for a role the package does not grant, and for readers', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Campaigns');
       const { package: pkg, resource } = await newPackage(catalog.id);
       await expectRefusal(
         t.database.db,

@@ -1,52 +1,32 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packageIncompatibilities, policies, requests } from '../../src/db/schema.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
+import { setIncompatiblePackages } from '../../src/services/catalog/incompatibilities.js';
 import {
   createPolicy,
   deletePolicy,
   editPolicy,
   listPolicies,
   policySettingsOf,
-  setIncompatiblePackages,
 } from '../../src/services/catalog/policies.js';
 import { setUsergroupMembers } from '../../src/services/catalog/users.js';
-import { createAssignment } from '../../src/services/lifecycle/lifecycle.js';
-import { inTransaction } from '../../src/services/tx.js';
+import { createHeldAssignment } from '../support/assignments.js';
+import { catalogWithPeople, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertUser, slackId, uniqueSuffix } from '../support/fixtures.js';
-import { auditRowsFor, expectRefusal } from '../support/refusals.js';
+import { ADMIN, actor, useTestEngine } from '../support/engine.js';
+import { insertRequest, insertUser, slackId } from '../support/fixtures.js';
+import { auditRowsFor, expectForbidden, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
-const actor = (userId: string) => ({ userId });
-
+/** A package granting nothing, requestable by every member: its first policy is `first`. */
 async function newPackage(catalogId?: number) {
-  const created = await createPackage(t.deps, ADMIN, {
-    ...(catalogId ? { catalogId } : {}),
-    name: `Package ${uniqueSuffix()}`,
+  const made = await makePackage(t.deps, {
+    catalogId,
+    resourceRoles: [],
     policy: { requestorScope: 'all_members' },
   });
-  return { pkg: created.package, first: created.policy };
-}
-
-async function catalogWithPeople() {
-  const catalog = await createCatalog(t.deps, ADMIN, { name: `Policies ${uniqueSuffix()}` });
-  const reader = slackId('U');
-  const packageManager = slackId('U');
-  await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: reader, role: 'reader' });
-  await grantCatalogRole(t.deps, ADMIN, {
-    catalogId: catalog.id,
-    userId: packageManager,
-    role: 'package_manager',
-  });
-  return { catalog, reader, packageManager, outsider: slackId('U') };
+  return { pkg: made.package, first: made.policy };
 }
 
 async function priorities(packageId: number) {
@@ -118,13 +98,9 @@ describe(`policies (${databaseLabel})`, () => {
     });
 
     it('refuses readers and bad settings', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Policies');
       const { pkg } = await newPackage(catalog.id);
-      await expectRefusal(
-        t.database.db,
-        () => createPolicy(t.deps, actor(reader), { packageId: pkg.id }),
-        'auth.forbidden',
-      );
+      await expectForbidden(t.database.db, () => createPolicy(t.deps, actor(reader), { packageId: pkg.id }));
       await expectRefusal(
         t.database.db,
         () => createPolicy(t.deps, ADMIN, { packageId: pkg.id, requestorUserIds: ['bob'] }),
@@ -199,20 +175,12 @@ describe(`policies (${databaseLabel})`, () => {
       const { pkg, first } = await newPackage();
       const requestor = await insertUser(t.database.db);
       const snapshot = policySettingsOf(first);
-      const [request] = await t.database.db
-        .insert(requests)
-        .values({
-          packageId: pkg.id,
-          policyId: first.id,
-          policyVersion: 1,
-          policySnapshot: snapshot,
-          type: 'user_add',
-          state: 'pending_approval',
-          userId: requestor,
-          requestedBy: requestor,
-          stage: 1,
-        })
-        .returning();
+      const request = await insertRequest(t.database.db, {
+        packageId: pkg.id,
+        policyId: first.id,
+        policySnapshot: snapshot,
+        userId: requestor,
+      });
       const { policy } = await editPolicy(t.deps, ADMIN, {
         policyId: first.id,
         requestsEnabled: false,
@@ -270,7 +238,7 @@ describe(`policies (${databaseLabel})`, () => {
     });
 
     it('refuses unknown fields, invalid values, empty stages and readers, changing nothing', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Policies');
       const { first } = await newPackage(catalog.id);
       await expectRefusal(
         t.database.db,
@@ -288,10 +256,8 @@ describe(`policies (${databaseLabel})`, () => {
         () => editPolicy(t.deps, ADMIN, { policyId: first.id, approvalStages: [{}] }),
         'policy.no_approvers',
       );
-      await expectRefusal(
-        t.database.db,
-        () => editPolicy(t.deps, actor(reader), { policyId: first.id, requestsEnabled: false }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        editPolicy(t.deps, actor(reader), { policyId: first.id, requestsEnabled: false }),
       );
       await expectRefusal(
         t.database.db,
@@ -332,19 +298,9 @@ describe(`policies (${databaseLabel})`, () => {
       const { pkg, first } = await newPackage();
       await createPolicy(t.deps, ADMIN, { packageId: pkg.id, name: 'Second' });
       const userId = await insertUser(t.database.db);
-      const now = t.clock.now();
-      await inTransaction(t.deps, (tx) =>
-        createAssignment(tx, now, ADMIN, {
-          userId,
-          packageId: pkg.id,
-          packageName: pkg.name,
-          policyId: first.id,
-          requestId: null,
-          startsAt: now,
-          endsAt: null,
-          reminderOffsetsHours: [],
-        }),
-      );
+      await createHeldAssignment(t.deps, { packageId: pkg.id, name: pkg.name, policyId: first.id }, userId, {
+        actor: ADMIN,
+      });
       await expectRefusal(
         t.database.db,
         () => deletePolicy(t.deps, ADMIN, { policyId: first.id }),
@@ -354,28 +310,22 @@ describe(`policies (${databaseLabel})`, () => {
     });
 
     it('refuses readers', async () => {
-      const { catalog, reader } = await catalogWithPeople();
+      const { catalog, reader } = await catalogWithPeople(t.deps, 'Policies');
       const { pkg, first } = await newPackage(catalog.id);
       await createPolicy(t.deps, ADMIN, { packageId: pkg.id, name: 'Second' });
-      await expectRefusal(
-        t.database.db,
-        () => deletePolicy(t.deps, actor(reader), { policyId: first.id }),
-        'auth.forbidden',
-      );
+      await expectForbidden(t.database.db, () => deletePolicy(t.deps, actor(reader), { policyId: first.id }));
     });
   });
 
   describe('listPolicies', () => {
     it('lets readers list, refuses outsiders', async () => {
-      const { catalog, reader, outsider } = await catalogWithPeople();
+      const { catalog, reader, outsider } = await catalogWithPeople(t.deps, 'Policies');
       const { pkg } = await newPackage(catalog.id);
       expect((await listPolicies(t.deps, actor(reader), { packageId: pkg.id })).map((p) => p.name)).toEqual([
         'Initial policy',
       ]);
-      await expectRefusal(
-        t.database.db,
-        () => listPolicies(t.deps, actor(outsider), { packageId: pkg.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        listPolicies(t.deps, actor(outsider), { packageId: pkg.id }),
       );
     });
   });
@@ -447,9 +397,9 @@ describe(`policies (${databaseLabel})`, () => {
     });
 
     it('needs package.manage in both catalogs', async () => {
-      const { catalog, packageManager } = await catalogWithPeople();
+      const { catalog, packageManager } = await catalogWithPeople(t.deps, 'Policies');
       const mine = await newPackage(catalog.id);
-      const other = await catalogWithPeople();
+      const other = await catalogWithPeople(t.deps, 'Policies');
       const theirs = await newPackage(other.catalog.id);
       const sibling = await newPackage(catalog.id);
       await expectRefusal(

@@ -1,19 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.js';
 import { markHomeOpened } from '../../src/services/catalog/users.js';
 import { assignDirect, removeDeactivatedUser } from '../../src/services/requests/assignments.js';
 import { submitRequest } from '../../src/services/requests/requests.js';
+import { makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertUser, snapshotCounts } from '../support/fixtures.js';
-import { assignmentRow, auditRows, outboxRows, refused, requestRow } from '../support/request-fixtures.js';
+import { ADMIN, useTestEngine } from '../support/engine.js';
+import { insertUser, snapshotCounts } from '../support/fixtures.js';
+import { refused, stored } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
 describe(`markHomeOpened (${databaseLabel})`, () => {
   it('sets home_opened_at the first time only', async () => {
@@ -37,11 +34,11 @@ describe(`markHomeOpened (${databaseLabel})`, () => {
 describe(`removeDeactivatedUser (${databaseLabel})`, () => {
   it('ends every assignment as user_deactivated, revokes, and cancels open requests', async () => {
     const userId = await insertUser(t.database.db);
-    const a = await insertPackage(t.database.db, {
+    const a = await makePackage(t.deps, {
       policy: { requestorScope: 'specific', requestorUserIds: [userId], justificationRequired: false },
     });
-    const b = await insertPackage(t.database.db);
-    const open = await insertPackage(t.database.db, {
+    const b = await makePackage(t.deps);
+    const open = await makePackage(t.deps, {
       policy: {
         requestorScope: 'specific',
         requestorUserIds: [userId],
@@ -60,25 +57,25 @@ describe(`removeDeactivatedUser (${databaseLabel})`, () => {
     expect(result.endedAssignmentIds.sort()).toEqual([first.assignmentId, second.assignmentId].sort());
     expect(result.canceledRequestIds).toEqual([pending.requestId]);
     for (const id of result.endedAssignmentIds) {
-      expect(await assignmentRow(t.database.db, id)).toMatchObject({
+      expect(await stored.assignment(t.database.db, id)).toMatchObject({
         state: 'removed',
         endReason: 'user_deactivated',
         endedBy: 'system',
       });
-      expect(await auditRows(t.database.db, { assignmentId: id, action: 'assignment.removed' })).toHaveLength(
-        1,
-      );
+      expect(
+        await stored.audit(t.database.db, { assignmentId: id, action: 'assignment.removed' }),
+      ).toHaveLength(1);
     }
     expect(t.connector.has(a.resource.externalId, userId)).toBe(false);
     expect(t.connector.has(b.resource.externalId, userId)).toBe(false);
-    expect((await requestRow(t.database.db, pending.requestId)).state).toBe('canceled');
-    const ended = await outboxRows(t.database.db, { recipient: userId, kind: 'access_ended' });
+    expect((await stored.request(t.database.db, pending.requestId)).state).toBe('canceled');
+    const ended = await stored.outbox(t.database.db, { recipient: userId, kind: 'access_ended' });
     expect(ended.map((r) => r.data.reason)).toEqual(['user_deactivated', 'user_deactivated']);
   });
 
   it('is idempotent: a second call changes nothing', async () => {
     const userId = await insertUser(t.database.db);
-    const pkg = await insertPackage(t.database.db);
+    const pkg = await makePackage(t.deps);
     await assignDirect(t.deps, ADMIN, { userId, packageId: pkg.packageId });
     await removeDeactivatedUser(t.deps, userId);
     const before = await snapshotCounts(t.database.db);

@@ -9,9 +9,11 @@ import { silentLogger } from '../../src/logger.js';
 import type { EngineDeps } from '../../src/services/context.js';
 import type { DmTransport, OutboxMessage, RenderedMessage } from '../../src/services/lifecycle/outbox.js';
 import { assignDirect } from '../../src/services/requests/assignments.js';
+import { makePackage } from '../support/catalog.js';
 import { databaseLabel, testDatabaseUrl } from '../support/db.js';
 import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertResource, insertUser } from '../support/fixtures.js';
+import { insertResource, insertUser, outboxFor } from '../support/fixtures.js';
+import { stored } from '../support/request-fixtures.js';
 
 /**
  * Two replicas of the app: two engines on two database handles (two connection pools on
@@ -86,7 +88,7 @@ afterAll(async () => {
 
 /** 40 people holding one package of two user groups, every assignment ending in the same minute. */
 async function expiringTogether(endsInSeconds: number) {
-  const pkg = await insertPackage(t.database.db, { policy: { reminderOffsetsHours: [24] } });
+  const pkg = await makePackage(t.deps, { policy: { reminderOffsetsHours: [24] } });
   const second = await insertResource(t.database.db, { catalogId: pkg.catalogId });
   await t.database.db
     .insert(packageResourceRoles)
@@ -106,15 +108,7 @@ async function expiringTogether(endsInSeconds: number) {
     expect(t.connector.has(second.externalId, userId)).toBe(true);
   }
   // Nothing failed, so nobody is told their access is only partly there.
-  const told = await t.database.db
-    .select({ kind: outbox.kind })
-    .from(outbox)
-    .where(
-      inArray(
-        outbox.recipient,
-        people.map((p) => p.userId),
-      ),
-    );
+  const told = (await Promise.all(people.map((p) => outboxFor(t.database.db, p.userId)))).flat();
   expect(told.map((o) => o.kind)).toEqual(people.map(() => 'access_delivered'));
   return { pkg, groups: [pkg.resource, second], people };
 }
@@ -157,15 +151,7 @@ describe(`two replicas over the same due work (${databaseLabel})`, () => {
       .filter((p) => p.kind === 'access_expiring');
     expect(reminders.map((p) => p.channel).sort()).toEqual(people.map((p) => `D${p.userId}`).sort());
     await expectEachDmSentOnce(people.map((p) => p.userId));
-    const active = await t.database.db
-      .select({ state: assignments.state })
-      .from(assignments)
-      .where(
-        inArray(
-          assignments.id,
-          people.map((p) => p.assignmentId),
-        ),
-      );
+    const active = await Promise.all(people.map((p) => stored.assignment(t.database.db, p.assignmentId)));
     expect(active.map((a) => a.state)).toEqual(people.map(() => 'delivered'));
 
     // Then past the end: each assignment expires once, each membership is revoked once, each person told once.

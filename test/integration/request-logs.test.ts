@@ -5,13 +5,13 @@ import { buttonBlock, cardFor } from '../../src/sandbox/driver.js';
 import { SANDBOX_BOT_TOKEN, SANDBOX_VERIFICATION_TOKEN } from '../../src/sandbox/fake-slack.js';
 import { type GatehouseSandbox, SANDBOX_SIGNING_SECRET } from '../../src/sandbox/gatehouse-sandbox.js';
 import { WOODGROVE } from '../../src/sandbox/seeds.js';
-import { createPackage } from '../../src/services/catalog/packages.js';
 import { ACTION } from '../../views/ids.js';
+import { MARKETING_GROUP, makePackage, OPEN_POLICY } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
 import { startSandbox } from '../support/sandbox.js';
 
 type Line = Record<string, unknown> & { msg?: string; reqId?: string };
-const { admin, requestor, approver, marketingGroup } = WOODGROVE;
+const { admin, requestor, approver } = WOODGROVE;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe(`structured logs of Slack requests (${databaseLabel})`, () => {
@@ -71,21 +71,11 @@ describe(`structured logs of Slack requests (${databaseLabel})`, () => {
   });
 
   it('a submission names the request it created; a click on Approve names the request on its card', async () => {
-    await createPackage(
-      s.gatehouse.deps,
-      { userId: admin },
-      {
-        name: 'Logged Approval',
-        resourceRoles: [
-          { resource: { kind: 'slack_usergroup', externalId: marketingGroup, name: 'Marketing resources' } },
-        ],
-        policy: {
-          requestorScope: 'all_members',
-          justificationRequired: false,
-          approvalStages: [{ approverUserIds: [approver] }],
-        },
-      },
-    );
+    await makePackage(s.gatehouse.deps, {
+      name: 'Logged Approval',
+      resourceRoles: [MARKETING_GROUP],
+      policy: { ...OPEN_POLICY, approvalStages: [{ approverUserIds: [approver] }] },
+    });
     await s.command(requestor, 'request Logged Approval');
     await s.submit({ userId: requestor, answers: {} });
     const submitted = handled('view request_access');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalogRoleHolders } from '../../src/db/schema.js';
 import { expireDueAssignments } from '../../src/services/lifecycle/expiry.js';
 import { removeAssignment, removeMyAssignment } from '../../src/services/requests/assignments.js';
@@ -14,15 +14,11 @@ import {
 } from '../../src/services/requests/request-queries.js';
 import { decideRequest, submitRequest } from '../../src/services/requests/requests.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
+import { ADMIN, DAY_SECONDS, useTestEngine } from '../support/engine.js';
 import { insertUser } from '../support/fixtures.js';
-import { DAY_SECONDS, refused, scenario } from '../support/request-fixtures.js';
+import { refused, scenario } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
 describe(`my access (${databaseLabel})`, () => {
   it('lists active assignments with their end and whether they can be extended now', async () => {
@@ -188,6 +184,10 @@ describe(`package views and request details (${databaseLabel})`, () => {
       'assignment.created',
       'request.approved',
       'request.submitted',
+      // Newest first, back to the package's creation by the admin.
+      'policy.created',
+      'package.role_added',
+      'package.created',
     ]);
     const mine = await auditTrail(t.deps, { userId: s.requestor }, { userId: s.requestor });
     expect(mine.every((r) => r.subjectUserId === s.requestor || r.actorId === s.requestor)).toBe(true);

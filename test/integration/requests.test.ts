@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accessPackages,
   expiryReminders,
@@ -15,33 +15,13 @@ import {
   recordRefusal,
   submitRequest,
 } from '../../src/services/requests/requests.js';
+import { makePackage, makePolicy } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import {
-  auditActions,
-  insertPackage,
-  insertPolicy,
-  insertUser,
-  outboxFor,
-  slackId,
-  snapshotCounts,
-} from '../support/fixtures.js';
-import {
-  assignmentRow,
-  auditRows,
-  outboxRows,
-  refused,
-  requestRow,
-  scenario,
-} from '../support/request-fixtures.js';
+import { ADMIN, DAY_MS, useTestEngine } from '../support/engine.js';
+import { auditActions, insertUser, outboxFor, slackId, snapshotCounts } from '../support/fixtures.js';
+import { refused, scenario, stored } from '../support/request-fixtures.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
-
-const DAY_MS = 86_400_000;
+const t = useTestEngine();
 
 describe(`submitRequest (${databaseLabel})`, () => {
   it('delivers a request that needs no approval, as in the tutorial', async () => {
@@ -57,7 +37,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
     expect(result.delivery?.delivered).toBe(1);
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(true);
 
-    const request = await requestRow(t.database.db, result.requestId);
+    const request = await stored.request(t.database.db, result.requestId);
     expect(request).toMatchObject({
       state: 'delivered',
       type: 'user_add',
@@ -65,7 +45,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
       policyVersion: 1,
     });
     expect(request.closedAt).not.toBeNull();
-    const assignment = await assignmentRow(t.database.db, result.assignmentId!);
+    const assignment = await stored.assignment(t.database.db, result.assignmentId!);
     expect(assignment.state).toBe('delivered');
     expect(assignment.endsAt?.getTime()).toBe(now.getTime() + 30 * DAY_MS);
     expect(await auditActions(t.database.db, { requestId: result.requestId })).toEqual([
@@ -76,7 +56,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
       'assignment.delivered',
       'request.delivered',
     ]);
-    const transitions = await auditRows(t.database.db, {
+    const transitions = await stored.audit(t.database.db, {
       requestId: result.requestId,
       action: 'request.approved',
     });
@@ -99,7 +79,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
     expect(result.state).toBe('delivery_failed');
     expect(result.delivery).toMatchObject({ claimed: 1, failed: 1 });
     expect(t.connector.has(s.resource.externalId, s.requestor)).toBe(false);
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).state).toBe('delivery_failed');
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).state).toBe('delivery_failed');
     expect((await outboxFor(t.database.db, s.requestor)).map((o) => o.kind)).toContain('delivery_failed');
   });
 
@@ -113,9 +93,9 @@ describe(`submitRequest (${databaseLabel})`, () => {
       { userId: s.requestor },
       { packageId: s.packageId, endAt: endAt.toISOString(), answers: { team: 'Ops' } },
     );
-    const request = await requestRow(t.database.db, result.requestId);
+    const request = await stored.request(t.database.db, result.requestId);
     expect(request.answers).toEqual({ team: 'Ops' });
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).endsAt?.getTime()).toBe(
       endAt.getTime(),
     );
   });
@@ -132,7 +112,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
       'request.approved',
       'request.scheduled',
     ]);
-    expect((await outboxRows(t.database.db, { recipient: s.requestor })).map((o) => o.kind)).toEqual([
+    expect((await stored.outbox(t.database.db, { recipient: s.requestor })).map((o) => o.kind)).toEqual([
       'request_submitted',
       'request_scheduled',
     ]);
@@ -153,14 +133,14 @@ describe(`submitRequest (${databaseLabel})`, () => {
     await t.database.db.delete(packageResourceRoles).where(eq(packageResourceRoles.packageId, s.packageId));
     const result = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     expect(result.state).toBe('delivered');
-    expect((await assignmentRow(t.database.db, result.assignmentId!)).state).toBe('delivered');
+    expect((await stored.assignment(t.database.db, result.assignmentId!)).state).toBe('delivered');
     expect((await outboxFor(t.database.db, s.requestor)).map((o) => o.kind)).toContain('access_delivered');
   });
 
   it('defaults to the highest-priority policy the user may request under, and honours a chosen one', async () => {
     const s = await scenario(t, () => ({ expiry: { kind: 'days', days: 30 } }));
-    const second = await insertPolicy(
-      t.database.db,
+    const { id: second } = await makePolicy(
+      t.deps,
       s.packageId,
       {
         name: 'Short',
@@ -169,17 +149,17 @@ describe(`submitRequest (${databaseLabel})`, () => {
         justificationRequired: false,
         expiry: { kind: 'days', days: 2 },
       },
-      2,
+      { priority: 2 },
     );
     const chosen = await submitRequest(
       t.deps,
       { userId: s.requestor },
       { packageId: s.packageId, policyId: second },
     );
-    expect((await requestRow(t.database.db, chosen.requestId)).policyId).toBe(second);
+    expect((await stored.request(t.database.db, chosen.requestId)).policyId).toBe(second);
 
     const other = await insertUser(t.database.db);
-    const pkg = await insertPackage(t.database.db, {
+    const pkg = await makePackage(t.deps, {
       policy: {
         name: 'Closed to them',
         requestorScope: 'specific',
@@ -187,14 +167,14 @@ describe(`submitRequest (${databaseLabel})`, () => {
         justificationRequired: false,
       },
     });
-    const open = await insertPolicy(
-      t.database.db,
+    const { id: open } = await makePolicy(
+      t.deps,
       pkg.packageId,
       { name: 'Open', requestorScope: 'specific', requestorUserIds: [other], justificationRequired: false },
-      2,
+      { priority: 2 },
     );
     const result = await submitRequest(t.deps, { userId: other }, { packageId: pkg.packageId });
-    expect((await requestRow(t.database.db, result.requestId)).policyId).toBe(open);
+    expect((await stored.request(t.database.db, result.requestId)).policyId).toBe(open);
     const error = await refused(
       submitRequest(
         t.deps,
@@ -212,7 +192,7 @@ describe(`submitRequest (${databaseLabel})`, () => {
     const group = slackId('S');
     const member = await insertUser(t.database.db);
     await t.database.db.insert(usergroupMembers).values({ usergroupId: group, userId: member });
-    const pkg = await insertPackage(t.database.db, {
+    const pkg = await makePackage(t.deps, {
       policy: { requestorScope: 'specific', requestorUsergroupIds: [group], justificationRequired: false },
     });
     expect((await submitRequest(t.deps, { userId: member }, { packageId: pkg.packageId })).state).toBe(
@@ -256,7 +236,7 @@ describe(`submitRequest refusals (${databaseLabel})`, () => {
       `You can't request ${s.name}: it is only for specific people. Ask an admin.`,
     );
 
-    const everyone = await insertPackage(t.database.db, { policy: { requestorScope: 'all_members' } });
+    const everyone = await makePackage(t.deps, { policy: { requestorScope: 'all_members' } });
     const guest = await insertUser(t.database.db, { kind: 'guest' });
     const guestError = await refused(
       submitRequest(t.deps, { userId: guest }, { packageId: everyone.packageId }),
@@ -276,7 +256,7 @@ describe(`submitRequest refusals (${databaseLabel})`, () => {
     );
     expect(disabled.message).toBe(`${closed.name} isn't taking requests right now. Ask an admin.`);
 
-    const adminOnly = await insertPackage(t.database.db, { policy: { requestorScope: 'none' } });
+    const adminOnly = await makePackage(t.deps, { policy: { requestorScope: 'none' } });
     const onlyAdmins = await refused(
       submitRequest(t.deps, { userId: stranger }, { packageId: adminOnly.packageId }),
       'policy.not_eligible',
@@ -304,7 +284,7 @@ describe(`submitRequest refusals (${databaseLabel})`, () => {
 
   it('separation of duties: refuses a package incompatible with one held, in both directions', async () => {
     const s = await scenario(t);
-    const other = await insertPackage(t.database.db, {
+    const other = await makePackage(t.deps, {
       name: `Auditors ${s.packageId}`,
       policy: { requestorScope: 'specific', requestorUserIds: [s.requestor], justificationRequired: false },
     });
@@ -340,7 +320,7 @@ describe(`submitRequest refusals (${databaseLabel})`, () => {
   it('separation of duties: refuses while a request for the incompatible package is open', async () => {
     const approver = await insertUser(t.database.db);
     const s = await scenario(t, () => ({ approvalStages: [{ approverUserIds: [approver] }] }));
-    const other = await insertPackage(t.database.db, {
+    const other = await makePackage(t.deps, {
       policy: { requestorScope: 'specific', requestorUserIds: [s.requestor], justificationRequired: false },
     });
     await t.database.db
@@ -468,14 +448,14 @@ describe(`cancelRequest and recordRefusal (${databaseLabel})`, () => {
     await refused(cancelRequest(t.deps, { userId: approver }, { requestId }), 'request.not_yours');
     const result = await cancelRequest(t.deps, { userId: s.requestor }, { requestId: `R-${requestId}` });
     expect(result.state).toBe('canceled');
-    expect(await requestRow(t.database.db, requestId)).toMatchObject({ state: 'canceled', stage: 0 });
+    expect(await stored.request(t.database.db, requestId)).toMatchObject({ state: 'canceled', stage: 0 });
     expect(
-      (await auditRows(t.database.db, { requestId, action: 'request.canceled' }))[0]!.data,
+      (await stored.audit(t.database.db, { requestId, action: 'request.canceled' }))[0]!.data,
     ).toMatchObject({
       from: 'pending_approval',
     });
     expect(
-      (await outboxRows(t.database.db, { recipient: approver, kind: 'request_canceled' }))[0]!.data,
+      (await stored.outbox(t.database.db, { recipient: approver, kind: 'request_canceled' }))[0]!.data,
     ).toMatchObject({
       forApprover: true,
       requestId,
@@ -509,7 +489,7 @@ describe(`cancelRequest and recordRefusal (${databaseLabel})`, () => {
       'request.not_cancelable',
     );
     await recordRefusal(t.deps, { userId: s.requestor }, error, { requestId });
-    const rows = await auditRows(t.database.db, { requestId, action: 'request.action_refused' });
+    const rows = await stored.audit(t.database.db, { requestId, action: 'request.action_refused' });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.data).toEqual({ code: 'request.not_cancelable', message: error.message });
     expect(rows[0]).toMatchObject({
@@ -525,12 +505,12 @@ describe(`cancelRequest and recordRefusal (${databaseLabel})`, () => {
     const { requestId } = await submitRequest(t.deps, { userId: s.requestor }, { packageId: s.packageId });
     const direct = await assignDirect(t.deps, ADMIN, { userId: s.requestor, packageId: s.packageId });
     expect(direct.state).toBe('delivered');
-    expect(await requestRow(t.database.db, requestId)).toMatchObject({
+    expect(await stored.request(t.database.db, requestId)).toMatchObject({
       state: 'canceled',
       outcomeNote: 'assigned directly',
     });
     expect(
-      await outboxRows(t.database.db, { recipient: s.requestor, kind: 'request_canceled' }),
+      await stored.outbox(t.database.db, { recipient: s.requestor, kind: 'request_canceled' }),
     ).toHaveLength(1);
   });
 });

@@ -1,41 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessPackages, resources } from '../../src/db/schema.js';
 import { networkTargets } from '../../src/domain/network-targets.js';
-import { createCatalog, grantCatalogRole } from '../../src/services/catalog/catalogs.js';
 import {
   listResources,
   registerResource,
   removeResource,
   setResourceManagedExclusively,
 } from '../../src/services/catalog/resources.js';
+import { catalogWithPeople, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, slackId, uniqueSuffix } from '../support/fixtures.js';
-import { auditRowsFor, expectRefusal } from '../support/refusals.js';
+import { ADMIN, actor, useTestEngine } from '../support/engine.js';
+import { slackId, uniqueSuffix } from '../support/fixtures.js';
+import { auditRowsFor, expectForbidden, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
-
-const actor = (userId: string) => ({ userId });
-
-async function catalogWithPeople() {
-  const catalog = await createCatalog(t.deps, ADMIN, { name: `Research ${uniqueSuffix()}` });
-  const owner = slackId('U');
-  const reader = slackId('U');
-  const packageManager = slackId('U');
-  await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: owner, role: 'owner' });
-  await grantCatalogRole(t.deps, ADMIN, { catalogId: catalog.id, userId: reader, role: 'reader' });
-  await grantCatalogRole(t.deps, ADMIN, {
-    catalogId: catalog.id,
-    userId: packageManager,
-    role: 'package_manager',
-  });
-  return { catalog, owner, reader, packageManager, outsider: slackId('U') };
-}
+const t = useTestEngine();
 
 function webhookInput(catalogId: number, overrides: Record<string, unknown> = {}) {
   return {
@@ -53,7 +32,7 @@ function webhookInput(catalogId: number, overrides: Record<string, unknown> = {}
 describe(`resources (${databaseLabel})`, () => {
   describe('registerResource', () => {
     it('registers a Slack user group with the member role, audited', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Research');
       const externalId = slackId('S');
       const resource = await registerResource(t.deps, actor(owner), {
         catalogId: catalog.id,
@@ -80,7 +59,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('registers public (C…) and private (G…) channels', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       for (const prefix of ['C', 'G']) {
         const externalId = `${prefix}${slackId('S').slice(1)}`;
         const resource = await registerResource(t.deps, ADMIN, {
@@ -94,7 +73,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('registers a webhook with its declared roles, never showing the secret', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       const input = webhookInput(catalog.id);
       const resource = await registerResource(t.deps, ADMIN, input);
       expect(resource).toMatchObject({
@@ -110,7 +89,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('refuses webhooks into the internal network unless an admin allows that network', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       for (const webhookUrl of [
         'http://127.0.0.1:8787/hook',
         'http://localhost:3000/hook',
@@ -132,7 +111,7 @@ describe(`resources (${databaseLabel})`, () => {
         expect(resource.webhookUrl).toBe(webhookUrl);
       }
       // Someone who may not register resources learns nothing about where an address resolves.
-      const { reader } = await catalogWithPeople();
+      const { reader } = await catalogWithPeople(t.deps, 'Research');
       await expectRefusal(
         t.database.db,
         () =>
@@ -146,7 +125,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('allows plain http only on loopback', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       for (const webhookUrl of ['http://crm.example.com/hook', 'ftp://crm.example.com/hook', 'not a url']) {
         await expectRefusal(
           t.database.db,
@@ -158,7 +137,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('refuses a short secret, no roles, a bad slug and wrong Slack ids', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       const bad: [Record<string, unknown>, RegExp][] = [
         [webhookInput(catalog.id, { webhookSecret: 'short' }), /at least 16 characters/],
         [webhookInput(catalog.id, { roles: [] }), /at least one role/],
@@ -183,8 +162,8 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('refuses a group already registered, naming the catalog it is in', async () => {
-      const first = await catalogWithPeople();
-      const second = await catalogWithPeople();
+      const first = await catalogWithPeople(t.deps, 'Research');
+      const second = await catalogWithPeople(t.deps, 'Research');
       const externalId = slackId('S');
       await registerResource(t.deps, ADMIN, {
         catalogId: first.catalog.id,
@@ -209,7 +188,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('lets a removed resource be registered again', async () => {
-      const { catalog } = await catalogWithPeople();
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
       const spec = { catalogId: catalog.id, kind: 'slack_channel', externalId: slackId('C'), name: '#ops' };
       const first = await registerResource(t.deps, ADMIN, spec);
       await removeResource(t.deps, ADMIN, { resourceId: first.id });
@@ -218,7 +197,7 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('is for catalog owners and admins: readers, package managers and outsiders are refused', async () => {
-      const { catalog, reader, packageManager, outsider } = await catalogWithPeople();
+      const { catalog, reader, packageManager, outsider } = await catalogWithPeople(t.deps, 'Research');
       for (const who of [reader, packageManager, outsider]) {
         await expectRefusal(
           t.database.db,
@@ -238,7 +217,7 @@ describe(`resources (${databaseLabel})`, () => {
 
   describe('listResources', () => {
     it('shows readers the live resources by name, without secrets; outsiders are refused', async () => {
-      const { catalog, reader, outsider } = await catalogWithPeople();
+      const { catalog, reader, outsider } = await catalogWithPeople(t.deps, 'Research');
       const b = await registerResource(t.deps, ADMIN, {
         catalogId: catalog.id,
         kind: 'slack_usergroup',
@@ -257,17 +236,15 @@ describe(`resources (${databaseLabel})`, () => {
       expect(list.map((r) => r.name)).toEqual(['a-hook', 'b-group']);
       expect(list[1]?.id).toBe(b.id);
       for (const r of list) expect(r).not.toHaveProperty('webhookSecret');
-      await expectRefusal(
-        t.database.db,
-        () => listResources(t.deps, actor(outsider), { catalogId: catalog.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        listResources(t.deps, actor(outsider), { catalogId: catalog.id }),
       );
     });
   });
 
   describe('removeResource', () => {
     it('sets removed_at and audits the removal', async () => {
-      const { catalog, owner } = await catalogWithPeople();
+      const { catalog, owner } = await catalogWithPeople(t.deps, 'Research');
       const resource = await registerResource(t.deps, ADMIN, {
         catalogId: catalog.id,
         kind: 'slack_usergroup',
@@ -288,12 +265,12 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('is refused while packages use it, naming them', async () => {
-      const { catalog } = await catalogWithPeople();
-      const first = await insertPackage(t.database.db, {
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
+      const first = await makePackage(t.deps, {
         catalogId: catalog.id,
         name: `Alpha ${uniqueSuffix()}`,
       });
-      const second = await insertPackage(t.database.db, {
+      const second = await makePackage(t.deps, {
         catalogId: catalog.id,
         name: `Beta ${uniqueSuffix()}`,
         resource: first.resource,
@@ -307,8 +284,8 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('ignores deleted packages', async () => {
-      const { catalog } = await catalogWithPeople();
-      const pkg = await insertPackage(t.database.db, { catalogId: catalog.id });
+      const { catalog } = await catalogWithPeople(t.deps, 'Research');
+      const pkg = await makePackage(t.deps, { catalogId: catalog.id });
       await t.database.db
         .update(accessPackages)
         .set({ deletedAt: t.clock.now() })
@@ -318,19 +295,17 @@ describe(`resources (${databaseLabel})`, () => {
     });
 
     it('refuses a package manager', async () => {
-      const { catalog, packageManager } = await catalogWithPeople();
+      const { catalog, packageManager } = await catalogWithPeople(t.deps, 'Research');
       const resource = await registerResource(t.deps, ADMIN, webhookInput(catalog.id));
-      await expectRefusal(
-        t.database.db,
-        () => removeResource(t.deps, actor(packageManager), { resourceId: resource.id }),
-        'auth.forbidden',
+      await expectForbidden(t.database.db, () =>
+        removeResource(t.deps, actor(packageManager), { resourceId: resource.id }),
       );
     });
   });
 
   describe('setResourceManagedExclusively', () => {
     it('turns exclusive management on and off, auditing each change and nothing for a no-op', async () => {
-      const { catalog, owner, reader } = await catalogWithPeople();
+      const { catalog, owner, reader } = await catalogWithPeople(t.deps, 'Research');
       const resource = await registerResource(t.deps, ADMIN, {
         catalogId: catalog.id,
         kind: 'slack_usergroup',

@@ -1,45 +1,35 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessReviews,
-  assignments,
-  auditLog,
-  catalogRoleHolders,
-  reviewDecisions,
-} from '../../src/db/schema.js';
+import { describe, expect, it } from 'vitest';
+import { accessReviews, auditLog, catalogRoleHolders, reviewDecisions } from '../../src/db/schema.js';
+import type { ErrorCode } from '../../src/domain/errors.js';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
-import { SYSTEM } from '../../src/services/context.js';
-import { deliverFulfilments } from '../../src/services/lifecycle/delivery.js';
-import { createAssignment, endAssignments } from '../../src/services/lifecycle/lifecycle.js';
+import { endAssignments } from '../../src/services/lifecycle/assignment-writer.js';
+import { applyDueReviews } from '../../src/services/reviews/apply-review.js';
+import { cancelReview } from '../../src/services/reviews/cancel-review.js';
+import { startRecurringReviews } from '../../src/services/reviews/recurring-reviews.js';
+import { decideReviewItem } from '../../src/services/reviews/review-decisions.js';
 import { reviewDetails, reviewsAwaiting } from '../../src/services/reviews/review-queries.js';
-import {
-  applyDueReviews,
-  cancelReview,
-  decideReviewItem,
-  remindReviewers,
-  startRecurringReviews,
-  startReview,
-} from '../../src/services/reviews/reviews.js';
+import { remindReviewers } from '../../src/services/reviews/review-reminders.js';
+import { startReview } from '../../src/services/reviews/start-review.js';
 import { inTransaction } from '../../src/services/tx.js';
+import { deliveredAssignment } from '../support/assignments.js';
+import { type MadePackage, makePackage } from '../support/catalog.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
-import { insertPackage, insertUser, outboxFor, type PackageFixture } from '../support/fixtures.js';
-import { auditRowsFor, expectRefusal } from '../support/refusals.js';
+import { ADMIN, useTestEngine } from '../support/engine.js';
+import { insertUser, outboxFor } from '../support/fixtures.js';
+import { auditRowsFor, expectForbidden, expectRefusal } from '../support/refusals.js';
+import { stored } from '../support/request-fixtures.js';
 
 const DAY_S = 86_400;
 
 describe(`access reviews (${databaseLabel})`, () => {
-  let t: TestEngine;
-  beforeAll(async () => {
-    t = await createTestEngine({ poolSize: 6 });
-  });
-  afterAll(() => t.close());
+  const t = useTestEngine({ poolSize: 6 });
 
   const db = () => t.database.db;
 
   /** A package whose `count` fresh users hold it, delivered. */
   async function heldPackage(count: number, policy: PolicySettingsInput = {}) {
-    const pkg = await insertPackage(db(), { policy });
+    const pkg = await makePackage(t.deps, { policy });
     const users: string[] = [];
     const assignmentIds: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -50,28 +40,27 @@ describe(`access reviews (${databaseLabel})`, () => {
     return { pkg, users, assignmentIds };
   }
 
-  async function assign(pkg: PackageFixture, userId: string): Promise<number> {
-    const now = t.clock.now();
-    const created = await inTransaction(t.deps, (tx) =>
-      createAssignment(tx, now, SYSTEM, {
-        userId,
-        packageId: pkg.packageId,
-        packageName: pkg.name,
-        policyId: pkg.policyId,
-        requestId: null,
-        startsAt: now,
-        endsAt: null,
-        reminderOffsetsHours: [],
-      }),
-    );
-    await deliverFulfilments(t.deps, created.fulfilmentIds);
-    return created.assignmentId;
-  }
+  const assign = (pkg: MadePackage, userId: string) => deliveredAssignment(t.deps, pkg, userId);
 
   async function grantRole(catalogId: number, role: 'reader' | 'assignment_manager'): Promise<string> {
     const user = await insertUser(db());
     await db().insert(catalogRoleHolders).values({ catalogId, userId: user, role, grantedBy: ADMIN.userId });
     return user;
+  }
+
+  /** `who` decides the review's item for one assignment, as the review DM's buttons would. */
+  function decide(
+    reviewId: number,
+    assignmentId: number,
+    who: string,
+    decision: 'keep' | 'remove',
+    reason?: string,
+  ) {
+    return decideReviewItem(
+      t.deps,
+      { userId: who },
+      { reviewId, assignmentId, decision, ...(reason === undefined ? {} : { reason }) },
+    );
   }
 
   async function dms(recipient: string, kind: string) {
@@ -91,16 +80,16 @@ describe(`access reviews (${databaseLabel})`, () => {
     return row!;
   }
 
-  async function assignmentRow(id: number) {
-    const [row] = await db().select().from(assignments).where(eq(assignments.id, id));
-    return row!;
-  }
+  const assignmentRow = (id: number) => stored.assignment(db(), id);
+
+  /** The admin starts a review of `pkg`: who reviews, for how long, what an undecided item becomes. */
+  const startReviewOf = (pkg: MadePackage, settings: Record<string, unknown>) =>
+    startReview(t.deps, ADMIN, { packageId: pkg.packageId, ...settings });
 
   describe('starting a review', () => {
     it('self review: one item per active assignment, each assignee asked about their own access', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(2);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 7,
         defaultDecision: 'keep',
@@ -133,8 +122,7 @@ describe(`access reviews (${databaseLabel})`, () => {
       const { pkg, users } = await heldPackage(3);
       const r1 = await insertUser(db());
       const r2 = await insertUser(db());
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'specific',
         reviewerIds: [r1, r2, r1],
         defaultDecision: 'remove',
@@ -166,28 +154,27 @@ describe(`access reviews (${databaseLabel})`, () => {
       const reader = await grantRole(pkg.catalogId, 'reader');
       const outsider = await insertUser(db());
       for (const who of [reader, outsider]) {
-        await expectRefusal(
+        await expectForbidden(
           db(),
           () => startReview(t.deps, { userId: who }, { packageId: pkg.packageId, reviewerMode: 'self' }),
-          'auth.forbidden',
           /manage assignments/,
         );
       }
     });
 
     it('refuses an empty review and a second running review of the same package', async () => {
-      const empty = await insertPackage(db());
+      const empty = await makePackage(t.deps);
       await expectRefusal(
         db(),
-        () => startReview(t.deps, ADMIN, { packageId: empty.packageId, reviewerMode: 'self' }),
+        () => startReviewOf(empty, { reviewerMode: 'self' }),
         'review.nothing_to_review',
         new RegExp(`Nobody has ${empty.name}`),
       );
       const { pkg } = await heldPackage(1);
-      await startReview(t.deps, ADMIN, { packageId: pkg.packageId, reviewerMode: 'self' });
+      await startReviewOf(pkg, { reviewerMode: 'self' });
       await expectRefusal(
         db(),
-        () => startReview(t.deps, ADMIN, { packageId: pkg.packageId, reviewerMode: 'self' }),
+        () => startReviewOf(pkg, { reviewerMode: 'self' }),
         'review.already_running',
         /already running until .* UTC/,
       );
@@ -197,15 +184,14 @@ describe(`access reviews (${databaseLabel})`, () => {
       const { pkg } = await heldPackage(1);
       await expectRefusal(
         db(),
-        () => startReview(t.deps, ADMIN, { packageId: pkg.packageId, reviewerMode: 'specific' }),
+        () => startReviewOf(pkg, { reviewerMode: 'specific' }),
         'input.invalid',
         /reviewerIds: name at least one reviewer/,
       );
       await expectRefusal(
         db(),
         () =>
-          startReview(t.deps, ADMIN, {
-            packageId: pkg.packageId,
+          startReviewOf(pkg, {
             reviewerMode: 'self',
             deadline: new Date(t.clock.now().getTime() - 1000).toISOString(),
           }),
@@ -215,8 +201,7 @@ describe(`access reviews (${databaseLabel})`, () => {
       await expectRefusal(
         db(),
         () =>
-          startReview(t.deps, ADMIN, {
-            packageId: pkg.packageId,
+          startReviewOf(pkg, {
             reviewerMode: 'self',
             deadline: new Date(t.clock.now().getTime() + 61 * DAY_S * 1000),
           }),
@@ -230,34 +215,16 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('keep, remove with a reason, and a later decision replacing an earlier one (audited both times)', async () => {
       const { pkg, assignmentIds } = await heldPackage(2);
       const reviewer = await insertUser(db());
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'specific',
         reviewerIds: [reviewer],
       });
       const [a1, a2] = assignmentIds as [number, number];
-      const kept = await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        {
-          reviewId: review.id,
-          assignmentId: a1,
-          decision: 'keep',
-        },
-      );
+      const kept = await decide(review.id, a1, reviewer, 'keep');
       expect(kept).toMatchObject({ decision: 'keep', replaced: null, reason: null });
 
       t.clock.advanceSeconds(3600);
-      const changed = await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        {
-          reviewId: review.id,
-          assignmentId: a1,
-          decision: 'remove',
-          reason: '  moved to another team  ',
-        },
-      );
+      const changed = await decide(review.id, a1, reviewer, 'remove', '  moved to another team  ');
       expect(changed.replaced).toEqual({ decision: 'keep', by: reviewer });
       const row = await itemRow(review.id, a1);
       expect(row).toMatchObject({ decision: 'remove', reason: 'moved to another team', decidedBy: reviewer });
@@ -274,97 +241,42 @@ describe(`access reviews (${databaseLabel})`, () => {
 
     it('refuses non-reviewers, removal without a reason, items outside the review, and decisions after the deadline', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(2);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 3,
       });
       const [alice, bob] = users as [string, string];
       const [aliceItem] = assignmentIds as [number, number];
-      // In a self review nobody else decides, an admin included.
-      for (const who of [bob, ADMIN.userId]) {
-        await expectRefusal(
-          db(),
-          () =>
-            decideReviewItem(
-              t.deps,
-              { userId: who },
-              { reviewId: review.id, assignmentId: aliceItem, decision: 'keep' },
-            ),
-          'review.not_reviewer',
-          new RegExp(`Only <@${alice}> can review their own access`),
-        );
-      }
-      await expectRefusal(
-        db(),
-        () =>
-          decideReviewItem(
-            t.deps,
-            { userId: alice },
-            {
-              reviewId: review.id,
-              assignmentId: aliceItem,
-              decision: 'remove',
-              reason: '   ',
-            },
-          ),
-        'review.reason_required',
-        /Give a reason to remove your access/,
-      );
-      await expectRefusal(
-        db(),
-        () =>
-          decideReviewItem(
-            t.deps,
-            { userId: alice },
-            {
-              reviewId: review.id,
-              assignmentId: aliceItem,
-              decision: 'remove',
-              reason: 'x'.repeat(1001),
-            },
-          ),
-        'input.invalid',
-        /1000 characters/,
-      );
       const other = await heldPackage(1);
-      await expectRefusal(
-        db(),
+      /** Alice's item of this review, decided by `who`, with `change` to the decision. */
+      const aliceItemBy =
+        (who: string, change: Record<string, unknown> = {}) =>
         () =>
           decideReviewItem(
             t.deps,
-            { userId: alice },
-            {
-              reviewId: review.id,
-              assignmentId: other.assignmentIds[0],
-              decision: 'keep',
-            },
-          ),
-        'review.item_not_found',
-      );
-      await expectRefusal(
-        db(),
-        () =>
-          decideReviewItem(
-            t.deps,
-            { userId: alice },
-            { reviewId: 999_999, assignmentId: aliceItem, decision: 'keep' },
-          ),
-        'review.not_found',
-      );
+            { userId: who },
+            { reviewId: review.id, assignmentId: aliceItem, decision: 'keep', ...change },
+          );
+      const refusals: [who: string, change: Record<string, unknown>, code: ErrorCode, message?: RegExp][] = [
+        // In a self review nobody else decides, an admin included.
+        [bob, {}, 'review.not_reviewer', new RegExp(`Only @${alice} can review their own access`)],
+        [ADMIN.userId, {}, 'review.not_reviewer', new RegExp(`Only @${alice} can review their own access`)],
+        [
+          alice,
+          { decision: 'remove', reason: '   ' },
+          'review.reason_required',
+          /Give a reason to remove your access/,
+        ],
+        [alice, { decision: 'remove', reason: 'x'.repeat(1001) }, 'input.invalid', /1000 characters/],
+        [alice, { assignmentId: other.assignmentIds[0] }, 'review.item_not_found'],
+        [alice, { reviewId: 999_999 }, 'review.not_found'],
+      ];
+      for (const [who, change, code, message] of refusals) {
+        await expectRefusal(db(), aliceItemBy(who, change), code, message);
+      }
 
       t.clock.advanceDays(3);
-      await expectRefusal(
-        db(),
-        () =>
-          decideReviewItem(
-            t.deps,
-            { userId: alice },
-            { reviewId: review.id, assignmentId: aliceItem, decision: 'keep' },
-          ),
-        'review.closed',
-        /closed on .* UTC/,
-      );
+      await expectRefusal(db(), aliceItemBy(alice), 'review.closed', /closed on .* UTC/);
     });
   });
 
@@ -372,8 +284,7 @@ describe(`access reviews (${databaseLabel})`, () => {
     it("applies reviewers' decisions and the keep default: the removed lose access, the kept keep it", async () => {
       const { pkg, users, assignmentIds } = await heldPackage(3);
       const reviewer = await insertUser(db());
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'specific',
         reviewerIds: [reviewer],
         durationDays: 5,
@@ -381,21 +292,8 @@ describe(`access reviews (${databaseLabel})`, () => {
       });
       const [removed, kept, undecided] = assignmentIds as [number, number, number];
       const [removedUser, keptUser, undecidedUser] = users as [string, string, string];
-      await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        {
-          reviewId: review.id,
-          assignmentId: removed,
-          decision: 'remove',
-          reason: 'no longer on the campaign',
-        },
-      );
-      await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        { reviewId: review.id, assignmentId: kept, decision: 'keep' },
-      );
+      await decide(review.id, removed, reviewer, 'remove', 'no longer on the campaign');
+      await decide(review.id, kept, reviewer, 'keep');
 
       // Not due yet: nothing happens.
       t.clock.advanceDays(4);
@@ -447,19 +345,14 @@ describe(`access reviews (${databaseLabel})`, () => {
 
     it('the remove default removes undecided access; an assignment that ended during the review is skipped', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(3);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 2,
         defaultDecision: 'remove',
       });
       const [keeper, silent, gone] = assignmentIds as [number, number, number];
       const [keeperUser, silentUser] = users as [string, string, string];
-      await decideReviewItem(
-        t.deps,
-        { userId: keeperUser },
-        { reviewId: review.id, assignmentId: keeper, decision: 'keep' },
-      );
+      await decide(review.id, keeper, keeperUser, 'keep');
       await inTransaction(t.deps, (tx, now) => endAssignments(tx, now, ADMIN, [gone], 'removed_by_admin'));
 
       t.clock.advanceDays(2);
@@ -485,8 +378,7 @@ describe(`access reviews (${databaseLabel})`, () => {
 
     it('the recommendation default keeps access and says no recommendation was available', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(1);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 1,
         defaultDecision: 'recommendation',
@@ -507,8 +399,7 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('two runners at once apply each item once', async () => {
       await applyDueReviews(t.deps);
       const { pkg, users } = await heldPackage(8);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 1,
         defaultDecision: 'remove',
@@ -543,7 +434,7 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('starts once per recurrence as SYSTEM, with the policy settings, and only for held packages', async () => {
       const reviewer = await insertUser(db());
       const { pkg } = await heldPackage(2, settings(reviewer));
-      const unheld = await insertPackage(db(), { policy: settings(reviewer) });
+      const unheld = await makePackage(t.deps, { policy: settings(reviewer) });
 
       const reviewsOf = (packageId: number) =>
         db()
@@ -594,20 +485,11 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('reminds reviewers with undecided items once, at half the review time', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(2);
       const [decider, idler] = users as [string, string];
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 10,
       });
-      await decideReviewItem(
-        t.deps,
-        { userId: decider },
-        {
-          reviewId: review.id,
-          assignmentId: assignmentIds[0]!,
-          decision: 'keep',
-        },
-      );
+      await decide(review.id, assignmentIds[0]!, decider, 'keep');
       const reminders = async (user: string) =>
         (await dms(user, 'review_requested')).filter((d) => d.idempotencyKey.endsWith(':reminder'));
 
@@ -638,18 +520,13 @@ describe(`access reviews (${databaseLabel})`, () => {
   describe('canceling', () => {
     it('a reader may not cancel; an admin cancels; nothing is applied and a new review may start', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(1);
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'self',
         durationDays: 1,
         defaultDecision: 'remove',
       });
       const reader = await grantRole(pkg.catalogId, 'reader');
-      await expectRefusal(
-        db(),
-        () => cancelReview(t.deps, { userId: reader }, { reviewId: review.id }),
-        'auth.forbidden',
-      );
+      await expectForbidden(db(), () => cancelReview(t.deps, { userId: reader }, { reviewId: review.id }));
       expect(await cancelReview(t.deps, ADMIN, { reviewId: review.id, reason: 'wrong default' })).toEqual({
         reviewId: review.id,
         state: 'canceled',
@@ -664,23 +541,14 @@ describe(`access reviews (${databaseLabel})`, () => {
       );
       await expectRefusal(
         db(),
-        () =>
-          decideReviewItem(
-            t.deps,
-            { userId: users[0]! },
-            {
-              reviewId: review.id,
-              assignmentId: assignmentIds[0]!,
-              decision: 'keep',
-            },
-          ),
+        () => decide(review.id, assignmentIds[0]!, users[0]!, 'keep'),
         'review.closed',
       );
       t.clock.advanceDays(1);
       await applyDueReviews(t.deps);
       expect((await assignmentRow(assignmentIds[0]!)).state).toBe('delivered');
       expect(await itemRow(review.id, assignmentIds[0]!)).toMatchObject({ appliedAt: null });
-      const next = await startReview(t.deps, ADMIN, { packageId: pkg.packageId, reviewerMode: 'self' });
+      const next = await startReviewOf(pkg, { reviewerMode: 'self' });
       expect(next.id).not.toBe(review.id);
     });
   });
@@ -689,20 +557,11 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('reviewsAwaiting lists what a reviewer decides, undecided first, with the package and assignee', async () => {
       const { pkg, users, assignmentIds } = await heldPackage(2);
       const reviewer = await insertUser(db());
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'specific',
         reviewerIds: [reviewer],
       });
-      await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        {
-          reviewId: review.id,
-          assignmentId: assignmentIds[0]!,
-          decision: 'keep',
-        },
-      );
+      await decide(review.id, assignmentIds[0]!, reviewer, 'keep');
       const awaiting = await reviewsAwaiting(t.deps, { userId: reviewer }, { reviewerId: reviewer });
       expect(awaiting).toHaveLength(1);
       expect(awaiting[0]).toMatchObject({ reviewId: review.id, packageName: pkg.name, undecided: 1 });
@@ -716,10 +575,8 @@ describe(`access reviews (${databaseLabel})`, () => {
       });
       // An assignee of a specific review has nothing to review there.
       expect(await reviewsAwaiting(t.deps, { userId: users[0]! }, { reviewerId: users[0]! })).toEqual([]);
-      await expectRefusal(
-        db(),
-        () => reviewsAwaiting(t.deps, { userId: users[0]! }, { reviewerId: reviewer }),
-        'auth.forbidden',
+      await expectForbidden(db(), () =>
+        reviewsAwaiting(t.deps, { userId: users[0]! }, { reviewerId: reviewer }),
       );
       expect(await reviewsAwaiting(t.deps, ADMIN, { reviewerId: reviewer })).toHaveLength(1);
     });
@@ -727,22 +584,12 @@ describe(`access reviews (${databaseLabel})`, () => {
     it('reviewDetails shows every item to catalog readers and refuses outsiders', async () => {
       const { pkg, assignmentIds } = await heldPackage(2);
       const reviewer = await insertUser(db());
-      const review = await startReview(t.deps, ADMIN, {
-        packageId: pkg.packageId,
+      const review = await startReviewOf(pkg, {
         reviewerMode: 'specific',
         reviewerIds: [reviewer],
         durationDays: 1,
       });
-      await decideReviewItem(
-        t.deps,
-        { userId: reviewer },
-        {
-          reviewId: review.id,
-          assignmentId: assignmentIds[0]!,
-          decision: 'remove',
-          reason: 'left',
-        },
-      );
+      await decide(review.id, assignmentIds[0]!, reviewer, 'remove', 'left');
       const reader = await grantRole(pkg.catalogId, 'reader');
       const details = await reviewDetails(t.deps, { userId: reader }, { reviewId: review.id });
       expect(details).toMatchObject({
@@ -763,11 +610,7 @@ describe(`access reviews (${databaseLabel})`, () => {
       expect(after.items[0]).toMatchObject({ assignmentState: 'removed', appliedDecision: 'remove' });
 
       const outsider = await insertUser(db());
-      await expectRefusal(
-        db(),
-        () => reviewDetails(t.deps, { userId: outsider }, { reviewId: review.id }),
-        'auth.forbidden',
-      );
+      await expectForbidden(db(), () => reviewDetails(t.deps, { userId: outsider }, { reviewId: review.id }));
     });
   });
 });

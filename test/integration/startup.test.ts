@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +7,8 @@ import { openDatabase, queryRows } from '../../src/db/client.js';
 import { acquireDataDirLock, DataDirLockedError } from '../../src/db/data-dir-lock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createEmptyPostgresDatabase, databaseLabel, onPostgres } from '../support/db.js';
+import { runMain } from '../support/main-process.js';
 
-const repoRoot = join(import.meta.dirname, '../..');
 const SLACK_ENV = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'test-signing-secret' };
 
 describe(`start-up (${databaseLabel})`, () => {
@@ -98,22 +97,3 @@ describe(`start-up (${databaseLabel})`, () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
-
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}

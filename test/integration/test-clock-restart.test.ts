@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +11,10 @@ import { GatehouseSandbox } from '../../src/sandbox/gatehouse-sandbox.js';
 import type { EngineDeps } from '../../src/services/context.js';
 import { loadTestClockOffset, saveTestClockOffset } from '../../src/services/test-clock-store.js';
 import { createTestDatabaseUrl, databaseLabel } from '../support/db.js';
-import { createTestEngine, type TestEngine } from '../support/engine.js';
+import { useTestEngine } from '../support/engine.js';
+import { runMain } from '../support/main-process.js';
 
 const DAY_MS = 86_400_000;
-const repoRoot = join(import.meta.dirname, '../..');
 
 /**
  * The contract's test clock only moves forward, restarts included: its offset is kept in the
@@ -88,11 +87,7 @@ describe(`the test clock across restarts (${databaseLabel})`, () => {
 });
 
 describe(`the test clock's store (${databaseLabel})`, () => {
-  let t: TestEngine;
-  beforeAll(async () => {
-    t = await createTestEngine();
-  });
-  afterAll(() => t.close());
+  const t = useTestEngine();
 
   it('an advance that dies half way keeps the steps it took', async () => {
     const wall = new ManualClock('2026-03-02T09:00:00Z');
@@ -170,22 +165,3 @@ describe('npm start with a mis-cased production NODE_ENV', () => {
     },
   );
 });
-
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}

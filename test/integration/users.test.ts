@@ -1,17 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usergroupMembers, users } from '../../src/db/schema.js';
 import { getUser, setUsergroupMembers, upsertUser } from '../../src/services/catalog/users.js';
 import { databaseLabel } from '../support/db.js';
-import { ADMIN, createTestEngine, type TestEngine } from '../support/engine.js';
+import { ADMIN, useTestEngine } from '../support/engine.js';
 import { slackId } from '../support/fixtures.js';
 import { auditRowsFor, expectRefusal } from '../support/refusals.js';
 
-let t: TestEngine;
-beforeAll(async () => {
-  t = await createTestEngine();
-});
-afterAll(() => t.close());
+const t = useTestEngine();
 
 const SLACK = { userId: 'system' };
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appHomeOpenedEvent } from '../../src/sandbox/event-payloads.js';
 import { FakeSlack, SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
 import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
 import { postSigned } from '../../src/sandbox/signing.js';
@@ -31,6 +32,7 @@ describe('fake Slack with a real Bolt app', () => {
     });
     app.command('/access', async ({ ack, body, client, respond }) => {
       await ack();
+      await respond({ response_type: 'ephemeral', text: `You asked: ${body.text}` });
       await client.views.open({
         trigger_id: body.trigger_id,
         view: {
@@ -48,7 +50,6 @@ describe('fake Slack with a real Bolt app', () => {
           ],
         },
       });
-      await respond({ response_type: 'ephemeral', text: `You asked: ${body.text}` });
     });
     app.view('request_access', async ({ ack, view }) => {
       const justification = view.state.values.justification?.value?.value;
@@ -72,9 +73,12 @@ describe('fake Slack with a real Bolt app', () => {
 
   it('runs a slash command: modal opened with its trigger, answer sent to the response_url', async () => {
     const command = fake.slashCommand({ userId: WOODGROVE.requestor, text: 'request Marketing Campaign' });
+    // The listener goes on after its ack: it answers, then opens the modal (its last step).
+    const opened = fake.callsMade(1, (call) => call.method === 'views.open');
     const response = await postSigned(eventsUrl, command.body, command.contentType, { secret: SECRET });
     expect(response.status).toBe(200);
-    await expect.poll(() => fake.responses(command.responseUrl).length).toBe(1);
+    await opened;
+    expect(fake.responses(command.responseUrl)).toHaveLength(1);
     expect(fake.responses(command.responseUrl)[0]?.body).toMatchObject({
       text: 'You asked: request Marketing Campaign',
     });
@@ -101,16 +105,12 @@ describe('fake Slack with a real Bolt app', () => {
 
   it('delivers an event that makes the app publish the Home tab', async () => {
     const delivery = fake.event({
-      event: {
-        type: 'app_home_opened',
-        user: WOODGROVE.requestor,
-        channel: 'D0REQUESTOR1',
-        tab: 'home',
-        event_ts: '1.1',
-      },
+      event: appHomeOpenedEvent({ user: WOODGROVE.requestor, channel: 'D0REQUESTOR1', eventTs: '1.1' }),
     });
+    const published = fake.callsMade(1, (call) => call.method === 'views.publish');
     await postSigned(eventsUrl, delivery.body, delivery.contentType, { secret: SECRET });
-    await expect.poll(() => fake.homeView(WOODGROVE.requestor)?.blocks.length).toBe(1);
+    await published;
+    expect(fake.homeView(WOODGROVE.requestor)?.blocks).toHaveLength(1);
   });
 
   it('is refused by Bolt when signed with another secret', async () => {

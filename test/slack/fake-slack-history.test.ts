@@ -1,21 +1,8 @@
-import type { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import { FakeSlack } from '../../src/sandbox/fake-slack.js';
-import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
-import { clientFor, refusal } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { WOODGROVE } from '../../src/sandbox/seeds.js';
+import { refusal, useFakeWorkspace } from './support.js';
 
-const wall = new ManualClock();
-let fake: FakeSlack;
-let client: WebClient;
-
-beforeAll(async () => {
-  fake = new FakeSlack({ seed: woodgroveSeed(), wallClock: wall, rateLimits: false });
-  await fake.start();
-  client = clientFor(fake);
-});
-afterAll(() => fake.stop());
-beforeEach(() => fake.reset());
+const { fake, client } = useFakeWorkspace();
 
 const metadata = (key: string) => ({ event_type: 'gatehouse_outbox', event_payload: { key } });
 

@@ -1,21 +1,9 @@
-import type { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import { FakeSlack, SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
-import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
-import { clientFor, refusal } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_BOT_TOKEN } from '../../src/sandbox/fake-slack.js';
+import { WOODGROVE } from '../../src/sandbox/seeds.js';
+import { clientFor, refusal, useFakeWorkspace } from './support.js';
 
-const wall = new ManualClock();
-let fake: FakeSlack;
-let client: WebClient;
-
-beforeAll(async () => {
-  fake = new FakeSlack({ seed: woodgroveSeed(), wallClock: wall, rateLimits: false });
-  await fake.start();
-  client = clientFor(fake);
-});
-afterAll(() => fake.stop());
-beforeEach(() => fake.reset());
+const { fake, wall, client } = useFakeWorkspace();
 
 describe('fake Slack: the Web API surface', () => {
   it('serves at http://127.0.0.1:PORT/api/ with the trailing slash', () => {

@@ -1,23 +1,11 @@
 import type { BlockAction, SlashCommand, ViewSubmitAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import { FakeSlack } from '../../src/sandbox/fake-slack.js';
-import { WOODGROVE, woodgroveSeed } from '../../src/sandbox/seeds.js';
+import { describe, expect, it } from 'vitest';
+import { appHomeOpenedEvent } from '../../src/sandbox/event-payloads.js';
+import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, urlVerificationBody } from '../../src/sandbox/signing.js';
-import { clientFor, refusal } from './support.js';
+import { refusal, useFakeWorkspace } from './support.js';
 
-const wall = new ManualClock();
-let fake: FakeSlack;
-let client: WebClient;
-
-beforeAll(async () => {
-  fake = new FakeSlack({ seed: woodgroveSeed(), wallClock: wall, rateLimits: false });
-  await fake.start();
-  client = clientFor(fake);
-});
-afterAll(() => fake.stop());
-beforeEach(() => fake.reset());
+const { fake, wall, client } = useFakeWorkspace();
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (text: string, value: string) => ({ text: plain(text), value });
@@ -306,13 +294,7 @@ describe('fake Slack: what Slack sends the app', () => {
 
   it('builds Events API envelopes and the URL verification challenge', () => {
     const delivery = fake.event({
-      event: {
-        type: 'app_home_opened',
-        user: WOODGROVE.requestor,
-        channel: 'D0REQUESTOR1',
-        tab: 'home',
-        event_ts: '1.0',
-      },
+      event: appHomeOpenedEvent({ user: WOODGROVE.requestor, channel: 'D0REQUESTOR1' }),
     });
     expect(delivery.contentType).toBe(JSON_CONTENT_TYPE);
     expect(JSON.parse(delivery.body)).toMatchObject({

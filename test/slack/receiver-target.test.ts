@@ -5,9 +5,7 @@ import { WOODGROVE } from '../../src/sandbox/seeds.js';
 import { signSlackRequest } from '../../src/sandbox/signing.js';
 import { slackTarget } from '../../src/slack/receiver.js';
 import { databaseLabel } from '../support/db.js';
-import { startSandbox } from '../support/sandbox.js';
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+import { type Sandbox, startSandbox } from '../support/sandbox.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

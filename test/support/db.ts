@@ -7,6 +7,32 @@ import { runDatabasePrefix, templateDatabase, withDatabase } from './postgres-ur
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 export const databaseLabel = onPostgres ? 'PostgreSQL' : 'PGlite';
 
+/** A new PostgreSQL database of this run (a copy of the migrated template unless `empty`), and how to drop it. */
+async function createRunDatabase(
+  url: string,
+  options: { empty?: boolean } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
+  await onServer(url, (admin) =>
+    admin.unsafe(
+      options.empty ? `create database ${name}` : `create database ${name} template ${templateDatabase()}`,
+    ),
+  );
+  return {
+    url: withDatabase(url, name),
+    drop: () => onServer(url, (admin) => admin.unsafe(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+async function onServer(url: string, run: (admin: postgres.Sql) => Promise<unknown>): Promise<void> {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await run(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * A migrated database of this test file's own: a fresh copy of the template on PostgreSQL
  * when TEST_DATABASE_URL is set, else an in-memory PGlite.
@@ -18,30 +44,16 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     await migrate(database);
     return database;
   }
-  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name} template ${templateDatabase()}`);
-  } finally {
-    await admin.end();
-  }
-  const database = await openDatabase({
-    databaseUrl: withDatabase(url, name),
-    poolSize: options.poolSize ?? 10,
-  });
+  const copy = await createRunDatabase(url);
+  const database = await openDatabase({ databaseUrl: copy.url, poolSize: options.poolSize ?? 10 });
   const created: Database = {
     ...database,
     async close() {
       await database.close();
-      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
+      await copy.drop();
     },
   };
-  databaseUrls.set(created, withDatabase(url, name));
+  databaseUrls.set(created, copy.url);
   return created;
 }
 
@@ -59,43 +71,11 @@ export function testDatabaseUrl(database: Database): string | undefined {
 export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  return {
-    url: withDatabase(url, name),
-    async drop() {
-      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
-  };
+  return createRunDatabase(url, { empty: true });
 }
 
 /** A migrated database of this file's own on PostgreSQL, by URL (for tests that start the whole app). */
 export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) return null;
-  const name = `${runDatabasePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name} template ${templateDatabase()}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: withDatabase(url, name),
-    async drop() {
-      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
-  };
+  return url ? createRunDatabase(url) : null;
 }

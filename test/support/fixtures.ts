@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
-import {
-  accessPackages,
-  auditLog,
-  catalogs,
-  outbox,
-  packageResourceRoles,
-  policies,
-  resources,
-  users,
-} from '../../src/db/schema.js';
-import { type PolicySettingsInput, policySettingsSchema } from '../../src/domain/policy.js';
-import { policyColumns } from '../../src/services/catalog/policies.js';
+import { auditLog, catalogs, outbox, requests, resources, users } from '../../src/db/schema.js';
 
 /**
- * Rows written straight into the store, for tests that need a catalog, a package or a user
- * without going through the admin services. Names get a random suffix so tests in one file
- * never collide.
+ * Rows written straight into the store, for tests that need a user or a resource without going
+ * through the admin services (packages and policies go through them: catalog.ts). Names get a
+ * random suffix so tests in one file never collide.
  */
 export function uniqueSuffix(): string {
   return randomBytes(3).toString('hex');
@@ -65,51 +54,26 @@ export async function insertResource(
   return row!;
 }
 
-export interface PackageFixture {
-  packageId: number;
-  policyId: number;
-  catalogId: number;
-  name: string;
-  resource: typeof resources.$inferSelect;
-}
-
-/** A package with one resource role (a fresh user group as Member unless given) and one policy. */
-export async function insertPackage(
+/**
+ * A request row written straight into the store, as if `userId` had asked for the package and it
+ * waits on stage 1 (unless `values` say otherwise): for tests of what other services do to it.
+ */
+export async function insertRequest(
   db: Db,
-  options: {
-    name?: string;
-    catalogId?: number;
-    policy?: PolicySettingsInput;
-    resource?: typeof resources.$inferSelect;
-    role?: string;
-  } = {},
-): Promise<PackageFixture> {
-  const catalogId = options.catalogId ?? (await generalCatalogId(db));
-  const name = options.name ?? `Package ${uniqueSuffix()}`;
-  const resource = options.resource ?? (await insertResource(db, { catalogId }));
-  const [pkg] = await db
-    .insert(accessPackages)
-    .values({ catalogId, name, createdBy: 'UADMIN0001' })
-    .returning({ id: accessPackages.id });
-  await db
-    .insert(packageResourceRoles)
-    .values({ packageId: pkg!.id, resourceId: resource.id, role: options.role ?? 'member' });
-  const policyId = await insertPolicy(db, pkg!.id, options.policy ?? {});
-  return { packageId: pkg!.id, policyId, catalogId, name, resource };
-}
-
-export async function insertPolicy(
-  db: Db,
-  packageId: number,
-  input: PolicySettingsInput,
-  priority = 1,
-): Promise<number> {
-  const s = policySettingsSchema.parse(input);
+  values: { packageId: number; policyId: number; userId: string } & Partial<typeof requests.$inferInsert>,
+): Promise<typeof requests.$inferSelect> {
   const [row] = await db
-    .insert(policies)
-    .values({ packageId, priority, ...policyColumns(s) })
-    .returning({ id: policies.id });
-  return row!.id;
+    .insert(requests)
+    .values({
+      policyVersion: 1,
+      type: 'user_add',
+      state: 'pending_approval',
+      requestedBy: values.userId,
+      stage: 1,
+      ...values,
+    })
+    .returning();
+  return row!;
 }
 
 /** Counts of the rows every state change must write, to assert "nothing changed". */

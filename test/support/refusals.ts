@@ -52,3 +52,12 @@ export async function auditRowsFor(
     )
     .orderBy(auditLog.id);
 }
+
+/** expectRefusal for a permission refusal: `auth.forbidden`, nothing changed but its audit row. */
+export function expectForbidden(
+  db: Db,
+  run: () => Promise<unknown>,
+  message?: RegExp | string,
+): Promise<GatehouseError> {
+  return expectRefusal(db, run, 'auth.forbidden', message);
+}

@@ -4,12 +4,13 @@ import { type Db, queryRows } from '../../src/db/client.js';
 import { assignments, auditLog, outbox, requests } from '../../src/db/schema.js';
 import { type ErrorCode, GatehouseError } from '../../src/domain/errors.js';
 import type { PolicySettingsInput } from '../../src/domain/policy.js';
+import { type MadePackage, makePackage } from './catalog.js';
 import type { TestEngine } from './engine.js';
-import { insertPackage, insertUser, type PackageFixture } from './fixtures.js';
+import { insertUser } from './fixtures.js';
 
 /** Helpers for the request, approval, assignment and due-work tests. */
 
-export interface Scenario extends PackageFixture {
+export interface Scenario extends MadePackage {
   requestor: string;
 }
 
@@ -22,7 +23,7 @@ export async function scenario(
   policy: (requestor: string) => PolicySettingsInput = () => ({}),
 ): Promise<Scenario> {
   const requestor = await insertUser(t.database.db);
-  const pkg = await insertPackage(t.database.db, {
+  const pkg = await makePackage(t.deps, {
     policy: {
       requestorScope: 'specific',
       requestorUserIds: [requestor],
@@ -45,38 +46,39 @@ export async function refused(promise: Promise<unknown>, code: ErrorCode): Promi
   return error as GatehouseError;
 }
 
-export async function requestRow(db: Db, id: number) {
-  const [row] = await db.select().from(requests).where(eq(requests.id, id));
-  return row!;
+/** The rows whose columns equal each value `where` gives (undefined: any). */
+function matching<R extends Record<string, unknown>>(
+  rows: R[],
+  where: Partial<Record<keyof R, unknown>>,
+): R[] {
+  const wanted = Object.entries(where).filter(([, value]) => value !== undefined);
+  return rows.filter((row) => wanted.every(([column, value]) => row[column] === value));
 }
 
-export async function assignmentRow(db: Db, id: number) {
-  const [row] = await db.select().from(assignments).where(eq(assignments.id, id));
-  return row!;
-}
+/** The store's rows as a test reads them back after a service ran. */
+export const stored = {
+  async request(db: Db, id: number) {
+    const [row] = await db.select().from(requests).where(eq(requests.id, id));
+    return row!;
+  },
 
-export async function outboxRows(db: Db, where: { recipient?: string; kind?: string; requestId?: number }) {
-  const rows = await db.select().from(outbox).orderBy(outbox.id);
-  return rows.filter(
-    (r) =>
-      (where.recipient === undefined || r.recipient === where.recipient) &&
-      (where.kind === undefined || r.kind === where.kind) &&
-      (where.requestId === undefined || r.data.requestId === where.requestId),
-  );
-}
+  async assignment(db: Db, id: number) {
+    const [row] = await db.select().from(assignments).where(eq(assignments.id, id));
+    return row!;
+  },
 
-export async function auditRows(
-  db: Db,
-  where: { requestId?: number; assignmentId?: number; action?: string },
-) {
-  const rows = await db.select().from(auditLog).orderBy(auditLog.id);
-  return rows.filter(
-    (r) =>
-      (where.requestId === undefined || r.requestId === where.requestId) &&
-      (where.assignmentId === undefined || r.assignmentId === where.assignmentId) &&
-      (where.action === undefined || r.action === where.action),
-  );
-}
+  /** Outbox rows, oldest first, of a recipient, a kind or a request (any of them). */
+  async outbox(db: Db, where: { recipient?: string; kind?: string; requestId?: number }) {
+    const rows = await db.select().from(outbox).orderBy(outbox.id);
+    const { requestId, ...columns } = where;
+    return matching(rows, columns).filter((r) => requestId === undefined || r.data.requestId === requestId);
+  },
+
+  /** Audit rows, oldest first, of a request, an assignment or an action (any of them). */
+  async audit(db: Db, where: { requestId?: number; assignmentId?: number; action?: string }) {
+    return matching(await db.select().from(auditLog).orderBy(auditLog.id), where);
+  },
+};
 
 export async function countRows(db: Db, table: string, where: string): Promise<number> {
   const rows = await queryRows<{ n: number }>(
@@ -85,5 +87,3 @@ export async function countRows(db: Db, table: string, where: string): Promise<n
   );
   return Number(rows[0]!.n);
 }
-
-export const DAY_SECONDS = 86_400;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { settleDelivery } from '../../src/domain/delivery.js';
+import { type GrantCounts, settleDelivery } from '../../src/domain/delivery.js';
+import type { AssignmentState, RequestState } from '../../src/domain/states.js';
 
-const counts = (
-  c: Partial<{ total: number; done: number; pending: number; failed: number; abandoned: number }>,
-) => ({
+const counts = (c: Partial<GrantCounts>): GrantCounts => ({
   total: 0,
   done: 0,
   pending: 0,
@@ -12,46 +11,42 @@ const counts = (
   ...c,
 });
 
+type Row = [
+  rule: string,
+  grants: Partial<GrantCounts>,
+  assignment: AssignmentState,
+  request: RequestState | null,
+];
+
+/**
+ * One row per rule of settleDelivery, each with grants that only that rule covers: what a
+ * delivering assignment and its request become.
+ */
+const RULES: Row[] = [
+  ['every grant done', { total: 2, done: 2 }, 'delivered', 'delivered'],
+  ['nothing to grant', {}, 'delivered', 'delivered'],
+  ['some done, one given up', { total: 2, done: 1, abandoned: 1 }, 'delivery_failed', 'partially_delivered'],
+  ['some done, one failed (retried)', { total: 2, done: 1, failed: 1 }, 'delivering', 'partially_delivered'],
+  ['some done, others on their way', { total: 2, done: 1, pending: 1 }, 'delivering', null],
+  ['none done, one failed', { total: 1, failed: 1 }, 'delivery_failed', 'delivery_failed'],
+  ['none done, one given up', { total: 2, pending: 1, abandoned: 1 }, 'delivery_failed', 'delivery_failed'],
+  ['none done, all only pending', { total: 1, pending: 1 }, 'delivering', null],
+];
+
 describe('settleDelivery', () => {
-  it('delivers when every grant is done (and when there is nothing to grant)', () => {
-    expect(settleDelivery('delivering', counts({ total: 2, done: 2 }))).toEqual({
-      assignment: 'delivered',
-      request: 'delivered',
-    });
-    expect(settleDelivery('delivering', counts({}))).toEqual({
-      assignment: 'delivered',
-      request: 'delivered',
-    });
+  it.each(RULES)('%s', (_rule, grants, assignment, request) => {
+    expect(settleDelivery('delivering', counts(grants))).toEqual({ assignment, request });
   });
-  it('is partially delivered when some grants are done and others wait or failed', () => {
-    expect(settleDelivery('delivering', counts({ total: 2, done: 1, failed: 1 })).request).toBe(
-      'partially_delivered',
-    );
-    expect(settleDelivery('delivering', counts({ total: 2, done: 1, abandoned: 1 }))).toEqual({
-      assignment: 'delivery_failed',
-      request: 'partially_delivered',
-    });
-  });
-  it('is not partially delivered while the other grants are only on their way', () => {
-    expect(settleDelivery('delivering', counts({ total: 2, done: 1, pending: 1 }))).toEqual({
-      assignment: 'delivering',
-      request: null,
-    });
+
+  it('a delivered assignment gaining a new pending grant stays delivered', () => {
     expect(settleDelivery('delivered', counts({ total: 3, done: 2, pending: 1 }))).toEqual({
       assignment: 'delivered',
       request: null,
     });
   });
-  it('fails delivery when nothing was done and something failed', () => {
-    expect(settleDelivery('delivering', counts({ total: 1, failed: 1 }))).toEqual({
-      assignment: 'delivery_failed',
-      request: 'delivery_failed',
-    });
-  });
-  it('leaves a delivering assignment alone while grants are only pending', () => {
-    expect(settleDelivery('delivering', counts({ total: 1, pending: 1 }))).toEqual({
-      assignment: 'delivering',
-      request: null,
-    });
+
+  it('covers each combination of grants once', () => {
+    const keys = RULES.map(([, grants]) => JSON.stringify(counts(grants)));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

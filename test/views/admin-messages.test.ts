@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/db/schema.js';
-import { policySettingsSchema } from '../../src/domain/policy.js';
+import { GatehouseError, person, sentence } from '../../src/domain/errors.js';
+import { silentLogger } from '../../src/logger.js';
 import { checkMessageBlocks, checkView } from '../../src/sandbox/block-kit-checks.js';
 import type { PackageDetails } from '../../src/services/catalog/catalog-queries.js';
+import { ephemeralReply, explain } from '../../src/slack/refusals.js';
 import { AUDIT_PAGE_SIZE, type AuditRow, auditView } from '../../views/admin/audit.js';
 import { catalogRolesView } from '../../views/admin/catalog-roles.js';
 import { deliveryRetriedBlocks, renderDeliveryAbandoned } from '../../views/admin/delivery-abandoned.js';
@@ -13,59 +15,33 @@ import {
 } from '../../views/admin/package-assignments.js';
 import { packageDetailsView } from '../../views/admin/package-details.js';
 import { packageRequestsView } from '../../views/admin/package-requests.js';
-import { refusalReply, usageReply } from '../../views/admin/reply.js';
+import { usageReply } from '../../views/admin/reply.js';
 import { resourceAddedView, resourceListView } from '../../views/admin/resources.js';
 import { ACTION } from '../../views/ids.js';
+import { expectToContainAll, mrkdwnOf, storedPackage, storedPolicy } from '../support/views.js';
 
 const NOW = new Date('2026-02-04T10:00:00Z');
 const errors = (blocks: unknown) => checkMessageBlocks(blocks).filter((i) => i.level === 'error');
 const evil = '<!channel> & <https://evil|x>';
 
-type Json = Record<string, unknown>;
-function mrkdwnOf(value: unknown): string {
-  if (Array.isArray(value)) return value.map(mrkdwnOf).join('\n');
-  if (typeof value !== 'object' || value === null) return '';
-  const json = value as Json;
-  if (json.type === 'mrkdwn' && typeof json.text === 'string') return json.text;
-  return Object.values(json).map(mrkdwnOf).join('\n');
-}
-
 function policy(overrides: Partial<Policy> = {}): Policy {
-  const settings = policySettingsSchema.parse({
-    requestorUserIds: ['U0REQUESTOR1'],
-    expiry: { kind: 'days', days: 30 },
-    approvalStages: [
-      { approverUserIds: ['U0APPROVER1'], fallbackUserIds: ['U0ADMIN1'], decideWithinDays: 7 },
-    ],
-    questions: [{ id: 'q1', text: 'Team?', kind: 'choice', choices: ['Red', 'Blue'] }],
-    review: { recurrenceDays: 90, reviewerMode: 'self' },
-  });
-  return {
-    id: 1,
-    packageId: 1,
-    priority: 1,
-    version: 1,
-    createdAt: NOW,
-    updatedAt: NOW,
-    deletedAt: null,
-    ...settings,
-    ...overrides,
-  } as Policy;
+  return storedPolicy(
+    {
+      requestorUserIds: ['U0REQUESTOR1'],
+      expiry: { kind: 'days', days: 30 },
+      approvalStages: [
+        { approverUserIds: ['U0APPROVER1'], fallbackUserIds: ['U0ADMIN1'], decideWithinDays: 7 },
+      ],
+      questions: [{ id: 'q1', text: 'Team?', kind: 'choice', choices: ['Red', 'Blue'] }],
+      review: { recurrenceDays: 90, reviewerMode: 'self' },
+    },
+    overrides,
+  );
 }
 
 function details(name = 'Marketing Campaign'): PackageDetails {
   return {
-    package: {
-      id: 1,
-      catalogId: 1,
-      name,
-      description: 'Access to resources for the campaign',
-      hidden: false,
-      createdBy: 'U0ADMIN1',
-      createdAt: NOW,
-      updatedAt: NOW,
-      deletedAt: null,
-    } as PackageDetails['package'],
+    package: storedPackage({ name }),
     catalog: { id: 1, name: 'General' },
     resourceRoles: [
       {
@@ -86,13 +62,15 @@ describe('admin command answers', () => {
     const reply = packageDetailsView(details(), 3);
     expect(errors(reply.blocks)).toEqual([]);
     const text = mrkdwnOf(reply.blocks);
-    expect(text).toContain('*Marketing resources* (user group) — Member');
-    expect(text).toContain('Specific people: <@U0REQUESTOR1>');
-    expect(text).toContain('Stage 1: <@U0APPROVER1> (fallback <@U0ADMIN1>), within 7 days');
-    expect(text).toContain('Expires after 30 days');
-    expect(text).toContain('Every 90 days, by the people themselves');
-    expect(text).toContain('*People with access*\n3');
-    expect(text).toContain('Finance');
+    expectToContainAll(text, [
+      '*Marketing resources* (user group) — Member',
+      'Specific people: <@U0REQUESTOR1>',
+      'Stage 1: <@U0APPROVER1> (fallback <@U0ADMIN1>), within 7 days',
+      'Expires after 30 days',
+      'Every 90 days, by the people themselves',
+      '*People with access*\n3',
+      'Finance',
+    ]);
     const many = {
       ...details(evil),
       policies: Array.from({ length: 30 }, (_, i) => policy({ id: i + 1, name: evil })),
@@ -157,7 +135,7 @@ describe('admin command answers', () => {
     }));
     const reply = packageAssignmentsView({ id: 5, name: evil }, rows, {
       kind: 'done',
-      text: `<@U0ADMIN1> removed ${evil}`,
+      mrkdwn: '<@U0ADMIN1> removed someone',
     });
     expect(errors(reply.blocks)).toEqual([]);
     expect(reply.blocks.length).toBeLessThanOrEqual(50);
@@ -259,7 +237,15 @@ describe('admin command answers', () => {
     ]);
     expect(errors(roles.blocks)).toEqual([]);
     expect(mrkdwnOf(roles.blocks)).toContain('<@U0ADMIN1> — owner');
-    const refusal = refusalReply(`There is no access package called ${evil}. Ask <@U0ADMIN1>.`);
+    const refusal = ephemeralReply(
+      explain(
+        new GatehouseError(
+          'package.not_found',
+          sentence`There is no access package called ${evil}. Ask ${person('U0ADMIN1')}.`,
+        ),
+        silentLogger,
+      ),
+    );
     expect(mrkdwnOf(refusal.blocks)).toContain('&lt;!channel&gt;');
     expect(mrkdwnOf(refusal.blocks)).toContain('<@U0ADMIN1>');
     expect(mrkdwnOf(usageReply('assign @person <package>').blocks)).toContain('&lt;package&gt;');

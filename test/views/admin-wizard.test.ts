@@ -3,24 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { policySettingsSchema } from '../../src/domain/policy.js';
 import { checkView } from '../../src/sandbox/block-kit-checks.js';
 import { stateValuesFor } from '../../src/sandbox/view-state.js';
-import {
-  decodeDraft,
-  draftFromPackage,
-  encodeDraft,
-  newDraft,
-  policySettingsFrom,
-  WIZARD_LIMITS,
-  WIZARD_STEPS,
-  type WizardDraft,
-} from '../../views/admin/wizard/draft.js';
 import { readWizardStep, type WizardData, wizardStepView } from '../../views/admin/wizard/index.js';
+import { newDraft, WIZARD_LIMITS, type WizardDraft, wizardOverflow } from '../../views/admin/wizard/model.js';
+import { stepShownBy, WIZARD_STEPS } from '../../views/admin/wizard/navigation.js';
+import { draftFromPackage, policySettingsFrom } from '../../views/admin/wizard/policy-mapping.js';
+import { questionSlots } from '../../views/admin/wizard/questions.js';
 import { resourcesBlocks } from '../../views/admin/wizard/resources.js';
 import { wizardDoneView, wizardFailedView, wizardProgressView } from '../../views/admin/wizard/result.js';
 import { emptyWizardData } from '../../views/admin/wizard/shell.js';
 import type { StateValues } from '../../views/admin/wizard/state.js';
+import {
+  draftForStore,
+  draftFromStore,
+  draftIdOf,
+  wizardMetadata,
+} from '../../views/admin/wizard/store-codec.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 
 const NOW = new Date('2026-02-04T10:00:00Z');
+/** The draft's row in the store, as private_metadata carries it. */
+const DRAFT_ID = '0b9f3c1e-5d2a-4c8e-9f61-2a7d4e8b1c03';
 const uid = (prefix: string, i: number) => `${prefix}${String(i).padStart(10, '0')}`;
 
 function data(overrides: Partial<WizardData> = {}): WizardData {
@@ -126,12 +128,13 @@ const inputs = (view: ModalView) => (view.blocks as unknown as Json[]).filter((b
 describe('the package wizard views', () => {
   it.each(WIZARD_STEPS)('step %s is a valid modal for a new and an edited package', (step) => {
     for (const draft of [tutorialDraft(step), fullDraft(step)]) {
-      const view = wizardStepView(draft, data({ current: null }));
+      const view = wizardStepView(draft, data({ current: null }), DRAFT_ID);
       expect(errorsOf(view)).toEqual([]);
       expect(view.callback_id).toBe(CALLBACK.packageWizard);
       expect(view.blocks.length).toBeLessThanOrEqual(100);
       expect([...view.title.text].length).toBeLessThanOrEqual(24);
-      expect(view.private_metadata!.length).toBeLessThanOrEqual(3000);
+      expect(view.private_metadata).toBe(wizardMetadata(DRAFT_ID));
+      expect(stepShownBy(view)).toBe(step);
       for (const block of inputs(view)) {
         expect((block.label as { text: string }).text.length).toBeGreaterThan(0);
         expect(typeof block.block_id).toBe('string');
@@ -140,30 +143,78 @@ describe('the package wizard views', () => {
     }
   });
 
-  it('a full draft fits private_metadata and comes back unchanged', () => {
-    const draft = fullDraft();
-    const encoded = encodeDraft(draft);
-    expect(encoded.length).toBeLessThanOrEqual(WIZARD_LIMITS.privateMetadata);
-    expect(decodeDraft(encoded)).toEqual(draft);
-    expect(decodeDraft(encodeDraft(tutorialDraft('lifecycle')))).toEqual(tutorialDraft('lifecycle'));
-  });
-
-  it('keeps ids, not names: no user group or package name is in the metadata', () => {
-    const encoded = encodeDraft(tutorialDraft('review'));
-    expect(encoded).toContain('S0MARKETING');
-    expect(encoded).not.toContain('Marketing resources');
-  });
-
-  it('refuses metadata that is not a draft', () => {
-    for (const junk of [
-      '',
-      'not json',
-      '{"s":9}',
-      '{"a":1}',
-      JSON.stringify({ ...JSON.parse(encodeDraft(newDraft(1))), r: ['x:1'] }),
-    ]) {
-      expect(decodeDraft(junk)).toBeNull();
+  it('private_metadata carries the draft id only; the store keeps a full draft and gives it back unchanged', () => {
+    for (const draft of [fullDraft(), tutorialDraft('lifecycle'), { ...fullDraft(), questions: null }]) {
+      const stored = draftForStore(draft);
+      expect(JSON.parse(JSON.stringify(stored))).toEqual(stored);
+      expect(draftFromStore(stored)).toEqual(draft);
     }
+    expect(wizardMetadata(DRAFT_ID)).toBe(JSON.stringify({ draftId: DRAFT_ID }));
+    expect(draftIdOf(wizardMetadata(DRAFT_ID))).toBe(DRAFT_ID);
+    // The biggest draft is far over what private_metadata could have held.
+    expect(JSON.stringify(draftForStore(fullDraft())).length).toBeGreaterThan(3000);
+  });
+
+  it('keeps ids, not names: no user group or package name is in the stored draft', () => {
+    const stored = JSON.stringify(draftForStore(tutorialDraft('review')));
+    expect(stored).toContain('S0MARKETING');
+    expect(stored).not.toContain('Marketing resources');
+  });
+
+  it('refuses metadata that is not a draft id, and a stored draft the wizard could not have written', () => {
+    for (const junk of ['', 'not json', '{"s":9}', '{"draftId":"12"}', `{"draftId":"${DRAFT_ID}","x":1}`]) {
+      expect(draftIdOf(junk)).toBeNull();
+    }
+    const good = draftForStore(newDraft(1));
+    for (const junk of [
+      null,
+      'text',
+      {},
+      { ...good, step: 'done' },
+      { ...good, resources: [{ kind: 'webhook', resourceId: 'x' }] },
+      { ...good, requestorUserIds: ['not a user'] },
+      {
+        ...good,
+        questions: Array.from({ length: 11 }, () => ({
+          text: 'q',
+          kind: 'text',
+          required: true,
+          choices: [],
+          regex: null,
+        })),
+      },
+    ]) {
+      expect(draftFromStore(junk)).toBeNull();
+    }
+  });
+
+  it("a modal with the most people Slack's selects hold stays within Slack's limits", () => {
+    const draft: WizardDraft = {
+      ...fullDraft('requests'),
+      requestorUserIds: Array.from({ length: WIZARD_LIMITS.requestorUsers }, (_, i) => uid('U', i)),
+    };
+    const view = wizardStepView(draft, data(), DRAFT_ID);
+    expect(errorsOf(view)).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(view))).toBeLessThan(250_000);
+    const people = inputs(view).find((b) => b.block_id === 'requestor_users')!.element as Json;
+    expect(people).toMatchObject({ type: 'multi_users_select', max_selected_items: 100 });
+    expect((people.initial_users as string[]).length).toBe(100);
+    for (const step of WIZARD_STEPS) {
+      const full = wizardStepView(fullDraft(step), data(), DRAFT_ID);
+      expect(errorsOf(full)).toEqual([]);
+      expect(full.blocks.length).toBeLessThanOrEqual(100);
+      expect(Buffer.byteLength(JSON.stringify(full))).toBeLessThan(250_000);
+    }
+  });
+
+  it('names a package made elsewhere that the fields cannot hold', () => {
+    expect(wizardOverflow(fullDraft())).toBeNull();
+    expect(
+      wizardOverflow({
+        ...fullDraft(),
+        requestorUserIds: Array.from({ length: 101 }, (_, i) => uid('U', i)),
+      }),
+    ).toBe('more than 100 people who may request');
   });
 
   it('stays valid in a workspace with 300 user groups and 300 packages', () => {
@@ -175,14 +226,14 @@ describe('the package wizard views', () => {
       catalogs: packages.map((p) => ({ id: p.id, name: p.name })),
     });
     for (const step of WIZARD_STEPS) {
-      const view = wizardStepView({ ...fullDraft(step), incompatibleIds: [299, 300] }, many);
+      const view = wizardStepView({ ...fullDraft(step), incompatibleIds: [299, 300] }, many, DRAFT_ID);
       expect(errorsOf(view)).toEqual([]);
     }
-    const resources = wizardStepView(fullDraft('resources'), many);
+    const resources = wizardStepView(fullDraft('resources'), many, DRAFT_ID);
     const groups = inputs(resources).find((b) => b.block_id === 'resources')!;
     expect((groups.element as Json).type).toBe('multi_external_select');
     expect((groups.element as Json).action_id).toBe(ACTION.pickUsergroups);
-    const basics = wizardStepView({ ...fullDraft('basics'), incompatibleIds: [299, 300] }, many);
+    const basics = wizardStepView({ ...fullDraft('basics'), incompatibleIds: [299, 300] }, many, DRAFT_ID);
     const incompatible = inputs(basics).find((b) => b.block_id === 'incompatible')!.element as Json;
     expect((incompatible.options as unknown[]).length).toBe(100);
     expect((incompatible.initial_options as { value: string }[]).map((o) => o.value)).toEqual(['299', '300']);
@@ -190,7 +241,7 @@ describe('the package wizard views', () => {
 
   it('uses the stable block ids', () => {
     const ids = (step: WizardDraft['step'], draft = tutorialDraft(step)) =>
-      inputs(wizardStepView(draft, data())).map((b) => b.block_id);
+      inputs(wizardStepView(draft, data(), DRAFT_ID)).map((b) => b.block_id);
     expect(ids('basics')).toEqual(['name', 'description', 'catalog']);
     expect(ids('basics', { ...tutorialDraft('basics'), packageId: 5, policyId: 6 })).toEqual(
       expect.arrayContaining(['name', 'description', 'hidden']),
@@ -224,6 +275,7 @@ describe('the package wizard views', () => {
       data({
         warnings: ['<@U0APPROVER1> is the only approver of stage 1 and can also request this package.'],
       }),
+      DRAFT_ID,
     );
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Marketing Campaign');
@@ -241,7 +293,7 @@ describe('the package wizard views', () => {
       name: '<!channel> pkg',
       description: '<@U0ADMIN1> & <https://evil|x>',
     };
-    const text = mrkdwnOf(wizardStepView(draft, data()).blocks);
+    const text = mrkdwnOf(wizardStepView(draft, data(), DRAFT_ID).blocks);
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<https://evil');
     expect(text).toContain('&lt;@U0ADMIN1&gt;');
@@ -249,10 +301,8 @@ describe('the package wizard views', () => {
 
   it('result views are valid modals', () => {
     for (const view of [
-      wizardProgressView(fullDraft()),
-      wizardFailedView(fullDraft(), 'There is already an access package called X.', 'basics', [
-        '*a* — Member',
-      ]),
+      wizardProgressView(fullDraft(), DRAFT_ID),
+      wizardFailedView(fullDraft(), DRAFT_ID, 'There is already an access package called X.', 'basics'),
       wizardDoneView({
         packageName: 'N'.repeat(80),
         catalogName: 'General',
@@ -263,15 +313,17 @@ describe('the package wizard views', () => {
     ]) {
       expect(errorsOf(view)).toEqual([]);
     }
-    const failed = wizardFailedView(fullDraft(), 'nope', 'resources');
+    const failed = wizardFailedView(fullDraft(), DRAFT_ID, 'nope', 'resources');
     expect(JSON.stringify(failed.blocks)).toContain(ACTION.wizardBack);
-    expect(decodeDraft(failed.private_metadata)).toEqual(fullDraft());
+    expect(JSON.stringify(failed.blocks)).toContain('Nothing was changed');
+    expect(draftIdOf(failed.private_metadata)).toBe(DRAFT_ID);
+    expect(draftIdOf(wizardProgressView(fullDraft(), DRAFT_ID).private_metadata)).toBe(DRAFT_ID);
   });
 });
 
 /** Answers by block id, as a person would give them, turned into view.state.values. */
 function answersFor(draft: WizardDraft, answers: Record<string, string | string[] | null>): StateValues {
-  const view = wizardStepView(draft, data());
+  const view = wizardStepView(draft, data(), DRAFT_ID);
   return stateValuesFor(
     { blocks: view.blocks as never, callback_id: view.callback_id! },
     answers,
@@ -415,6 +467,45 @@ describe('reading the wizard steps', () => {
     expect(days).toMatchObject({ ok: false, errors: { decide_within_days: expect.any(String) } });
   });
 
+  it('Requests: up to 100 named people, as a multi-users select holds; more is a field error', () => {
+    const draft = tutorialDraft('requests');
+    const people = (n: number) => Array.from({ length: n }, (_, i) => uid('U', i));
+    const base = { requestors: 'specific', approval_required: 'no', enabled: 'yes' };
+    expect(
+      readWizardStep('requests', answersFor(draft, { ...base, requestor_users: people(100) }), draft, data()),
+    ).toMatchObject({ ok: true, draft: { requestorUserIds: people(100) } });
+    expect(
+      readWizardStep('requests', answersFor(draft, { ...base, requestor_users: people(101) }), draft, data()),
+    ).toEqual({
+      ok: false,
+      errors: { requestor_users: 'Pick at most 100 people; for more, use a user group.' },
+    });
+  });
+
+  it('Requestor information: more than three questions, one empty field more each time', () => {
+    expect([0, 1, 2, 3, 4, 9, 10].map(questionSlots)).toEqual([3, 3, 3, 4, 5, 10, 10]);
+    const asked = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        text: `Question ${i + 1}?`,
+        kind: 'text' as const,
+        required: false,
+        choices: [],
+        regex: null,
+      }));
+    const draft = { ...tutorialDraft('questions'), questions: asked(4) };
+    const view = wizardStepView(draft, data(), DRAFT_ID);
+    expect(inputs(view).filter((b) => /^question_\d+$/.test(String(b.block_id)))).toHaveLength(5);
+    expect(JSON.stringify(view.blocks)).toContain('Another question');
+    const answers = Object.fromEntries(
+      Array.from({ length: 5 }, (_, i) => [`question_${i + 1}`, `Question ${i + 1}?`]),
+    );
+    const ok = readWizardStep('questions', answersFor(draft, answers), draft, data());
+    expect(ok).toMatchObject({ ok: true, draft: { questions: asked(5) } });
+    const full = wizardStepView({ ...draft, questions: asked(10) }, data(), DRAFT_ID);
+    expect(JSON.stringify(full.blocks)).not.toContain('Another question');
+    expect(errorsOf(full)).toEqual([]);
+  });
+
   it('Requestor information: choices need two, patterns must compile, empty questions are skipped', () => {
     const draft = tutorialDraft('questions');
     expect(readWizardStep('questions', answersFor(draft, {}), draft, data())).toMatchObject({
@@ -550,7 +641,7 @@ describe('draft and policy', () => {
       incompatibleIds: [2],
     });
     expect(draft).toMatchObject({ description: null, questions: null, hidden: true, incompatibleIds: [2] });
-    expect(decodeDraft(encodeDraft(draft))).toEqual(draft);
+    expect(draftFromStore(draftForStore(draft))).toEqual(draft);
     const again = policySettingsSchema.parse(policySettingsFrom(draft, stored));
     expect(again).toEqual(stored);
   });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/db/schema.js';
+import { GatehouseError, named, person, sentence } from '../../src/domain/errors.js';
 import { NOTIFICATION_KINDS } from '../../src/domain/notifications.js';
-import { policySettingsSchema } from '../../src/domain/policy.js';
+import { silentLogger } from '../../src/logger.js';
 import type { PackageDetails } from '../../src/services/catalog/catalog-queries.js';
 import type { ResourceView } from '../../src/services/catalog/resources.js';
+import { ephemeralReply, errorModal, explain, refusalNotice } from '../../src/slack/refusals.js';
 import { auditView } from '../../views/admin/audit.js';
 import { catalogRolesView } from '../../views/admin/catalog-roles.js';
 import { catalogListView } from '../../views/admin/catalogs.js';
@@ -11,15 +13,16 @@ import { renderDeliveryAbandoned } from '../../views/admin/delivery-abandoned.js
 import { packageAssignmentsView } from '../../views/admin/package-assignments.js';
 import { packageDetailsView } from '../../views/admin/package-details.js';
 import { packageRequestsView } from '../../views/admin/package-requests.js';
-import { refusalReply as adminRefusal, doneReply, usageReply } from '../../views/admin/reply.js';
+import { doneReply, usageReply } from '../../views/admin/reply.js';
 import { resourceAddedView, resourceListView } from '../../views/admin/resources.js';
 import { wizardDoneView } from '../../views/admin/wizard/result.js';
 import { helpView } from '../../views/help.js';
-import { escapeMrkdwn, userText } from '../../views/mrkdwn.js';
+import { escapeMrkdwn, mention, userText } from '../../views/mrkdwn.js';
 import { renderNotification } from '../../views/notifications.js';
 import { historyView } from '../../views/portal/history.js';
 import { homeView } from '../../views/portal/home.js';
 import { myAccessView } from '../../views/portal/my-access.js';
+import { removedSentence } from '../../views/portal/outcomes.js';
 import { requestablePackagesView } from '../../views/portal/package-list.js';
 import { renderReviewRequested } from '../../views/portal/review-message.js';
 import { reviewsAwaitingView } from '../../views/portal/reviews.js';
@@ -27,8 +30,8 @@ import { approvalsListView } from '../../views/requests/approvals-list.js';
 import { decisionReasonModal } from '../../views/requests/decision-reason-modal.js';
 import { openRequestsView } from '../../views/requests/open-requests.js';
 import { didYouMeanView, noMatchView } from '../../views/requests/package-picker.js';
-import { refusalReply as requestRefusal } from '../../views/requests/refusal.js';
 import { requestCard } from '../../views/requests/request-card.js';
+import { storedPackage, storedPolicy } from '../support/views.js';
 import { assignment, emptyHome, request, review, reviewItem } from './portal-fixtures.js';
 
 /**
@@ -58,9 +61,10 @@ function parsedStrings(rendered: { text?: string; blocks?: unknown }): string[] 
 }
 
 /**
- * Engine sentences (refusals, notices) name people as `<@U…>` themselves and go through
- * engineText, which keeps those mentions: a `<@U…>` typed inside a name there cannot be told
- * apart from one the engine wrote (see engine-text.ts). Everything else in them is escaped.
+ * Refusals and notices carry no mrkdwn of their own: src/slack/refusals.ts builds each mention
+ * from a user id and escapes the rest, so a `<@U…>` typed inside a name stays text there too.
+ * Only the wizard's views still show engine sentences through engineText (`engine`), which keeps
+ * the mentions in them (views/engine-text.ts).
  */
 type Kind = 'names' | 'engine';
 
@@ -77,39 +81,26 @@ function expectEscaped(label: string, rendered: { text?: string; blocks?: unknow
   }
 }
 
+/** A refusal as a command or click shows it. */
+function refused(error: GatehouseError) {
+  return ephemeralReply(explain(error, silentLogger));
+}
+
 function policy(): Policy {
-  const settings = policySettingsSchema.parse({
-    requestorUserIds: ['U0REQUESTOR1'],
-    expiry: { kind: 'days', days: 30 },
-    approvalStages: [{ approverUserIds: ['U0APPROVER1'], decideWithinDays: 7 }],
-    questions: [{ id: 'q1', text: EVIL, kind: 'choice', choices: [EVIL, 'Blue'] }],
-  });
-  return {
-    id: 1,
-    packageId: 1,
-    priority: 1,
-    version: 1,
-    createdAt: NOW,
-    updatedAt: NOW,
-    deletedAt: null,
-    ...settings,
-    name: EVIL,
-  } as Policy;
+  return storedPolicy(
+    {
+      requestorUserIds: ['U0REQUESTOR1'],
+      expiry: { kind: 'days', days: 30 },
+      approvalStages: [{ approverUserIds: ['U0APPROVER1'], decideWithinDays: 7 }],
+      questions: [{ id: 'q1', text: EVIL, kind: 'choice', choices: [EVIL, 'Blue'] }],
+    },
+    { name: EVIL },
+  );
 }
 
 function details(): PackageDetails {
   return {
-    package: {
-      id: 1,
-      catalogId: 1,
-      name: EVIL,
-      description: EVIL,
-      hidden: false,
-      createdBy: 'U0ADMIN1',
-      createdAt: NOW,
-      updatedAt: NOW,
-      deletedAt: null,
-    } as PackageDetails['package'],
+    package: storedPackage({ name: EVIL, description: EVIL }),
     catalog: { id: 1, name: EVIL },
     resourceRoles: [{ resourceId: 1, resourceName: EVIL, kind: 'webhook', externalId: 'app', role: EVIL }],
     policies: [policy()],
@@ -243,8 +234,21 @@ const RENDERERS: Case[] = [
         `U0REQUESTOR1 no longer has ${EVIL} (R-1).`,
       ),
   ],
-  ['admin refusal', () => adminRefusal(`There is no access package called ${EVIL}.`), 'engine'],
-  ['usage', () => usageReply('package show <package>', `There is no package ${EVIL}.`), 'engine'],
+  [
+    'admin refusal',
+    () => refused(new GatehouseError('package.not_found', `There is no access package called ${EVIL}.`)),
+  ],
+  [
+    'refusal naming a person',
+    () =>
+      refused(
+        new GatehouseError(
+          'request.not_yours',
+          sentence`${EVIL} isn't your request: only ${person('U0REQUESTOR1')} can cancel it.`,
+        ),
+      ),
+  ],
+  ['usage', () => usageReply('package show <package>', `There is no package ${EVIL}.`)],
   ['package show', () => packageDetailsView(details(), 3)],
   [
     'package requests',
@@ -272,9 +276,8 @@ const RENDERERS: Case[] = [
       packageAssignmentsView(
         { id: 5, name: EVIL },
         [{ assignmentId: 1, userId: 'U0REQUESTOR1', state: 'delivered', startsAt: NOW, endsAt: null }],
-        { kind: 'done', text: `<@U0REQUESTOR1> no longer has ${EVIL} (R-1).` },
+        { kind: 'done', mrkdwn: `${mention('U0REQUESTOR1')} no longer has ${userText(EVIL)} (R-1).` },
       ),
-    'engine',
   ],
   [
     'audit of a package',
@@ -354,7 +357,17 @@ const RENDERERS: Case[] = [
   ],
   ['no match', () => noMatchView(EVIL, [])],
   ['no match, not open to you', () => noMatchView(EVIL, [{ id: 1, name: EVIL, description: '' }])],
-  ['request refusal', () => requestRefusal(`You already asked for ${EVIL}.`), 'engine'],
+  [
+    'request refused in the modal',
+    () =>
+      errorModal(
+        explain(
+          new GatehouseError('request.already_open', sentence`You already asked for ${named(EVIL)}.`),
+          silentLogger,
+        ),
+        { title: "Couldn't request", subject: EVIL },
+      ),
+  ],
   [
     'requestable packages',
     () =>
@@ -368,9 +381,8 @@ const RENDERERS: Case[] = [
       myAccessView({
         assignments: [assignment(1, { packageName: EVIL })],
         openRequests: [request(1, { packageName: EVIL })],
-        notice: { kind: 'done', text: `Extended ${EVIL}.` },
+        notice: { kind: 'done', mrkdwn: removedSentence(EVIL, 'R-1') },
       }),
-    'engine',
   ],
   [
     'history',
@@ -399,10 +411,11 @@ const RENDERERS: Case[] = [
           openRequests: [request(1, { packageName: EVIL })],
           approvals: [{ requestId: 1, request: 'R-1', packageName: EVIL, requestor: 'U0REQ', dueAt: NOW }],
           reviews: [evilReview],
-          notice: { kind: 'refused', text: `No package ${EVIL}.` },
+          notice: refusalNotice(
+            explain(new GatehouseError('package.not_found', `No package ${EVIL}.`), silentLogger),
+          ),
         }),
       ),
-    'engine',
   ],
 ];
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { GatehouseError, person, sentence } from '../../src/domain/errors.js';
+import { silentLogger } from '../../src/logger.js';
 import { checkView } from '../../src/sandbox/block-kit-checks.js';
+import { explain, refusalNotice } from '../../src/slack/refusals.js';
 import { ACTION } from '../../views/ids.js';
 import { homeView } from '../../views/portal/home.js';
 import { homeMetadataSchema, homePageValueSchema } from '../../views/portal/home-pages.js';
+import { HOME_SECTIONS } from '../support/views.js';
 import {
   assignment,
   emptyHome,
@@ -49,14 +53,7 @@ describe('the Home tab (My Access portal)', () => {
     const view = homeView(emptyHome());
     expectValid(view);
     expect(view.type).toBe('home');
-    expect(headers(view)).toEqual([
-      'My Access',
-      'Access you can request',
-      'My access',
-      'My open requests',
-      'Waiting for my approval',
-      'Reviews waiting on me',
-    ]);
+    expect(headers(view)).toEqual(HOME_SECTIONS);
     const text = JSON.stringify(view);
     expect(text).toContain('There is nothing you can request right now');
     expect(text).toContain("You don't have any access packages yet.");
@@ -168,7 +165,15 @@ describe('the Home tab (My Access portal)', () => {
     const view = homeView(
       emptyHome({
         requestable: [requestable(1, '<!channel> <@U0EVIL> *Sales*')],
-        notice: { kind: 'refused', text: "It's too early to extend <!here> for <@U0REQ>." },
+        notice: refusalNotice(
+          explain(
+            new GatehouseError(
+              'assignment.extension_not_allowed',
+              sentence`It's too early to extend <!here> for ${person('U0REQ')}.`,
+            ),
+            silentLogger,
+          ),
+        ),
       }),
     );
     const text = JSON.stringify(view);

@@ -53,7 +53,7 @@ describe('/access my', () => {
     const view = myAccessView({
       assignments: range(200, (i) => assignment(i, { packageName: `P${i} ${'y'.repeat(500)}` })),
       openRequests: range(60, (i) => request(i)),
-      notice: { kind: 'done', text: 'Extended P1.' },
+      notice: { kind: 'done', mrkdwn: 'Extended P1.' },
     });
     expect(checkMessageBlocks(view.blocks)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(50);

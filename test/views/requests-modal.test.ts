@@ -1,14 +1,16 @@
 import type { InputBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { GatehouseError, named, person, sentence } from '../../src/domain/errors.js';
 import { type PolicySettingsInput, policySettingsSchema } from '../../src/domain/policy.js';
+import { silentLogger } from '../../src/logger.js';
 import { checkView, LIMITS } from '../../src/sandbox/block-kit-checks.js';
+import { errorModal, explain } from '../../src/slack/refusals.js';
 import { ACTION, CALLBACK } from '../../views/ids.js';
 import {
   answerBlockId,
   endDateHint,
   type RequestModalPolicy,
   requestModal,
-  requestRefusedModal,
 } from '../../views/requests/request-modal.js';
 import { readMetadata, requestModalMetadataSchema } from '../../views/requests/values.js';
 
@@ -48,6 +50,9 @@ describe('the request modal', () => {
       packageId: 7,
       policyId: 11,
       policyIds: [11],
+      // What the submission needs without reading the package again.
+      packageName: 'Marketing Campaign',
+      expiries: { '11': { kind: 'days', days: 365 } },
     });
     expect(inputs(view).some((b) => b.block_id === 'policy')).toBe(false);
     expectWithinLimits(view);
@@ -190,15 +195,20 @@ describe('the request modal', () => {
     }
   });
 
-  it('the refusal view shows the engine message escaped, keeping its user mentions', () => {
-    const view = requestRefusedModal(
-      '<!channel> pkg',
-      'You already asked for <!channel> pkg; ask <@U0ADMIN1>.',
+  it('the refusal view shows the engine sentence escaped, with mentions built from user ids only', () => {
+    const refusal = new GatehouseError(
+      'request.already_open',
+      sentence`You already asked for ${named('<!channel> pkg <@U0EVIL>')}; ask ${person('U0ADMIN1')}.`,
     );
+    const view = errorModal(explain(refusal, silentLogger), {
+      title: "Couldn't request",
+      subject: '<!channel> pkg',
+    });
     const text = JSON.stringify(view.blocks);
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('<@U0ADMIN1>');
+    expect(text).not.toContain('<@U0EVIL>');
     expect(checkView(view).filter((i) => i.level === 'error')).toEqual([]);
   });
 });

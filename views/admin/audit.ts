@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { formatRequestId } from '../../src/domain/states.js';
-import { actions, button, context, header, section } from '../blocks.js';
+import { actions, button, context, header, lineSections, section } from '../blocks.js';
 import { ACTION } from '../ids.js';
 import { formatDateTime, mention, truncate, userText } from '../mrkdwn.js';
 import type { AdminReply } from './reply.js';
@@ -67,19 +67,7 @@ export function auditView(
     blocks.push(section(offset === 0 ? 'Nothing has happened here yet.' : 'No older events.'));
     return { text: `${textTitle}: nothing yet`, blocks };
   }
-  for (let i = 0; i < page.length; i += LINES_PER_SECTION) {
-    blocks.push(
-      section(
-        truncate(
-          page
-            .slice(i, i + LINES_PER_SECTION)
-            .map(auditLine)
-            .join('\n'),
-          3000,
-        ),
-      ),
-    );
-  }
+  blocks.push(...lineSections(page.map(auditLine), LINES_PER_SECTION));
   blocks.push(context(`Events ${offset + 1}–${offset + page.length}, newest first.`));
   if (hasMore) {
     blocks.push(

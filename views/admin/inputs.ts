@@ -126,11 +126,17 @@ export function staticSelect(
   };
 }
 
+/** `max_selected_items`: how many Slack lets the person pick (at least 1). */
+function maxSelected(max: number | undefined): { max_selected_items?: number } {
+  return max !== undefined ? { max_selected_items: Math.max(1, max) } : {};
+}
+
 export function multiStaticSelect(
   actionId: string,
   options: PlainTextOption[],
   initialValues: readonly string[],
   placeholder = 'Choose',
+  max?: number,
 ): MultiStaticSelect {
   const shown = options.slice(0, 100);
   const initial = shown.filter((o) => o.value !== undefined && initialValues.includes(o.value));
@@ -140,6 +146,7 @@ export function multiStaticSelect(
     placeholder: plain(placeholder, 150),
     options: shown,
     ...(initial.length ? { initial_options: initial } : {}),
+    ...maxSelected(max),
   };
 }
 
@@ -148,6 +155,7 @@ export function multiExternalSelect(
   actionId: string,
   initial: PlainTextOption[],
   placeholder: string,
+  max?: number,
 ): MultiExternalSelect {
   return {
     type: 'multi_external_select',
@@ -155,6 +163,7 @@ export function multiExternalSelect(
     min_query_length: 0,
     placeholder: plain(placeholder, 150),
     ...(initial.length ? { initial_options: initial } : {}),
+    ...maxSelected(max),
   };
 }
 
@@ -162,16 +171,22 @@ export function multiUsers(
   actionId: string,
   initial: readonly string[],
   placeholder = 'Pick people',
+  max?: number,
 ): MultiUsersSelect {
   return {
     type: 'multi_users_select',
     action_id: actionId,
     placeholder: plain(placeholder, 150),
     ...(initial.length ? { initial_users: [...initial] } : {}),
+    ...maxSelected(max),
   };
 }
 
-export function multiChannels(actionId: string, initial: readonly string[]): MultiConversationsSelect {
+export function multiChannels(
+  actionId: string,
+  initial: readonly string[],
+  max?: number,
+): MultiConversationsSelect {
   return {
     type: 'multi_conversations_select',
     action_id: actionId,
@@ -182,6 +197,7 @@ export function multiChannels(actionId: string, initial: readonly string[]): Mul
       exclude_external_shared_channels: true,
     },
     ...(initial.length ? { initial_conversations: [...initial] } : {}),
+    ...maxSelected(max),
   };
 }
 

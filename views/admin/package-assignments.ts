@@ -3,8 +3,8 @@ import type { AssignmentState } from '../../src/domain/states.js';
 import { button, context, header, plain, section } from '../blocks.js';
 import { ACTION, CALLBACK } from '../ids.js';
 import { formatDate, mention, truncate, userText } from '../mrkdwn.js';
+import { type Notice, noticeBlock } from '../notice.js';
 import type { AdminReply } from './reply.js';
-import { engineText } from './text.js';
 
 export interface PackageAssignmentRow {
   assignmentId: number;
@@ -42,17 +42,6 @@ function removeButton(row: PackageAssignmentRow, pkg: PackageLabel): Button {
       style: 'danger',
     },
   };
-}
-
-export interface Notice {
-  kind: 'done' | 'refused';
-  text: string;
-}
-
-export function noticeBlock(notice: Notice): KnownBlock {
-  return section(
-    `${notice.kind === 'done' ? ':white_check_mark:' : ':no_entry:'} ${engineText(notice.text)}`,
-  );
 }
 
 /** `/access assignments <package>`: who holds it, until when, each with Remove. */
@@ -101,7 +90,7 @@ export function packageAssignmentsView(
   const packageName = pkg.name;
   return {
     text: truncate(
-      `${notice ? `${engineText(notice.text)} ` : ''}${rows.length} ${rows.length === 1 ? 'person has' : 'people have'} ${userText(packageName, 140)}.`,
+      `${notice ? `${notice.mrkdwn} ` : ''}${rows.length} ${rows.length === 1 ? 'person has' : 'people have'} ${userText(packageName, 140)}.`,
       3000,
     ),
     blocks: packageAssignmentsBlocks(pkg, rows, notice),

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Request } from '../../src/db/schema.js';
-import { context, header, section } from '../blocks.js';
+import { context, header, lineSections, section } from '../blocks.js';
 import { formatDate, mention, truncate, userText } from '../mrkdwn.js';
 import type { AdminReply } from './reply.js';
 
@@ -51,19 +51,7 @@ export function packageRequestsView(
     return { text, blocks: [section(`Nobody has requested *${name}* yet.`)] };
   }
   const blocks: KnownBlock[] = [header(`Requests for ${packageName}`)];
-  for (let i = 0; i < rows.length; i += LINES_PER_SECTION) {
-    blocks.push(
-      section(
-        truncate(
-          rows
-            .slice(i, i + LINES_PER_SECTION)
-            .map(requestLine)
-            .join('\n'),
-          3000,
-        ),
-      ),
-    );
-  }
+  blocks.push(...lineSections(rows.map(requestLine), LINES_PER_SECTION));
   blocks.push(
     context(
       total > rows.length

@@ -1,7 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { section } from '../blocks.js';
 import { escapeMrkdwn, truncate } from '../mrkdwn.js';
-import { engineText } from './text.js';
 
 /** What an admin command answers: a short text for notifications and the blocks to show. */
 export interface AdminReply {
@@ -21,15 +20,9 @@ export function doneReply(mrkdwn: string, plainText: string): AdminReply {
   };
 }
 
-/** The engine's refusal, escaped: a package name can be anything an admin typed. */
-export function refusalReply(message: string): AdminReply {
-  const text = `:no_entry: ${engineText(message)}`;
-  return { text, blocks: [section(text)] };
-}
-
 /** How to use a command, when its arguments don't parse. */
 export function usageReply(usage: string, problem?: string): AdminReply {
   const how = `Use \`/access ${escapeMrkdwn(usage)}\`.`;
-  const text = problem ? `${engineText(problem)} ${how}` : how;
+  const text = problem ? `${escapeMrkdwn(truncate(problem, 1000))} ${how}` : how;
   return { text, blocks: [section(text)] };
 }

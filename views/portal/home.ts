@@ -5,6 +5,7 @@ import type { AwaitingReview } from '../../src/services/reviews/review-queries.j
 import { actions, button, context, divider, header, section } from '../blocks.js';
 import { ACTION } from '../ids.js';
 import { formatDate, formatDateTime, mention, userText } from '../mrkdwn.js';
+import { type Notice, noticeBlock } from '../notice.js';
 import { assignmentBlocks, openRequestBlock } from './access-blocks.js';
 import {
   HOME_PAGE_SIZE,
@@ -15,7 +16,6 @@ import {
   type Page,
   pageOf,
 } from './home-pages.js';
-import { type Notice, noticeBlock } from './notice.js';
 import { reviewItemBlocks } from './review-items.js';
 
 /** How many requests waiting on the person's approval the Home tab names. */

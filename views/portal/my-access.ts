@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { MyAssignment, RequestSummary } from '../../src/services/requests/request-queries.js';
 import { context, header, section } from '../blocks.js';
 import { escapeMrkdwn, truncate } from '../mrkdwn.js';
+import { type Notice, noticeBlock } from '../notice.js';
 import { assignmentBlocks, openRequestBlock } from './access-blocks.js';
-import { type Notice, noticeBlock } from './notice.js';
 
 /** A message holds 50 blocks: 15 packages (2 blocks each) and 10 requests leave room for the rest. */
 export const MY_ACCESS_SHOWN = 15;

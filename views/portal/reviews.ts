@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AwaitingReview } from '../../src/services/reviews/review-queries.js';
 import { context, header, section } from '../blocks.js';
 import { escapeMrkdwn, formatDateTime, truncate, userText } from '../mrkdwn.js';
-import { type Notice, noticeBlock } from './notice.js';
+import { type Notice, noticeBlock } from '../notice.js';
 import { reviewItemBlocks } from './review-items.js';
 
 /** Room kept under the 50-block message limit for the header, notice and the closing line. */

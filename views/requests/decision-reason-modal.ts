@@ -1,6 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { context, plain, section } from '../blocks.js';
-import { engineText } from '../engine-text.js';
+import { plain, section } from '../blocks.js';
 import { CALLBACK } from '../ids.js';
 import { mention, userText } from '../mrkdwn.js';
 import type { DecisionMetadata } from './values.js';
@@ -46,15 +45,5 @@ export function decisionReasonModal(input: DecisionReasonInput): ModalView {
     close: plain('Back', 24),
     private_metadata: JSON.stringify(metadata),
     blocks,
-  };
-}
-
-/** The reason modal after the engine refused the decision (decided meanwhile, say). */
-export function decisionRefusedModal(message: string): ModalView {
-  return {
-    type: 'modal',
-    title: plain("Couldn't decide", 24),
-    close: plain('Close', 24),
-    blocks: [section(`:no_entry: ${engineText(message)}`), context('Nothing was changed.')],
   };
 }

@@ -2,7 +2,6 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/
 import { formatDuration, maximumEnd } from '../../src/domain/expiry.js';
 import type { PolicySettings, Question } from '../../src/domain/policy.js';
 import { context, plain, section } from '../blocks.js';
-import { engineText } from '../engine-text.js';
 import { ACTION, CALLBACK } from '../ids.js';
 import { formatDate, userText } from '../mrkdwn.js';
 import type { RequestModalMetadata } from './values.js';
@@ -66,6 +65,10 @@ export function requestModal(input: RequestModalInput): ModalView {
     packageId: input.package.id,
     policyId: policy.id,
     policyIds: input.policies.slice(0, MAX_POLICY_OPTIONS).map((p) => p.id),
+    packageName: input.package.name,
+    expiries: Object.fromEntries(
+      input.policies.slice(0, MAX_POLICY_OPTIONS).map((p) => [String(p.id), p.settings.expiry]),
+    ),
   };
   return {
     type: 'modal',
@@ -75,19 +78,6 @@ export function requestModal(input: RequestModalInput): ModalView {
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify(metadata),
     blocks,
-  };
-}
-
-/** What replaces the form when the engine refuses the request for a reason no field can fix. */
-export function requestRefusedModal(packageName: string, message: string): ModalView {
-  return {
-    type: 'modal',
-    title: plain("Couldn't request", 24),
-    close: plain('Close', 24),
-    blocks: [
-      section(`:no_entry: *${userText(packageName, 150)}*\n${engineText(message)}`),
-      context('Nothing was requested. `/access list` shows what you can request.'),
-    ],
   };
 }
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { expirySchema } from '../../src/domain/policy.js';
 
 /**
  * What the request surface puts in button values and private_metadata, and the zod schemas that
- * read them back: only ids (a click re-reads everything else from the engine).
+ * read them back: ids (a click re-reads everything else from the engine), and in the request
+ * modal what its submission needs besides (the engine re-checks all of it on submit).
  */
 
 const ID_MAX = 2_147_483_647;
@@ -35,11 +37,18 @@ export function decisionValue(requestId: number, stage: number): string {
   return `${requestId}:${stage}`;
 }
 
-/** The request modal's private_metadata: the package and the policies it may be requested under. */
+/**
+ * The request modal's private_metadata: the package and the policies it may be requested under,
+ * with what the submission needs so that it reads no package again: the name (for a refusal that
+ * replaces the form) and each policy's expiry (a picked end date on a policy's last day is its
+ * maximum, to the minute).
+ */
 export const requestModalMetadataSchema = z.object({
   packageId: id,
   policyId: id,
   policyIds: z.array(id).min(1).max(20),
+  packageName: z.string().max(400),
+  expiries: z.record(z.string().regex(/^\d{1,10}$/), expirySchema),
 });
 export type RequestModalMetadata = z.infer<typeof requestModalMetadataSchema>;
 

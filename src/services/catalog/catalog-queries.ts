@@ -16,6 +16,7 @@ import { GatehouseError } from '../../domain/errors.js';
 import { type PolicySettings, type Requestor, requestEligibility } from '../../domain/policy.js';
 import { isGlobalAdmin, requireGlobalAdmin, requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
+import { ACTIVE_ASSIGNMENTS } from '../sql-lists.js';
 import { auditingRefusals, inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { idSchema, slackUserIdSchema } from './loaders.js';
@@ -84,7 +85,7 @@ export async function listPackages(
         policyCount: sql<number>`(select count(*)::int from policies po
           where po.package_id = access_packages.id and po.deleted_at is null)`,
         activeAssignmentCount: sql<number>`(select count(*)::int from assignments a
-          where a.package_id = access_packages.id and a.state in ('delivering','delivered','delivery_failed'))`,
+          where a.package_id = access_packages.id and a.state in ${ACTIVE_ASSIGNMENTS})`,
       })
       .from(accessPackages)
       .innerJoin(catalogs, eq(catalogs.id, accessPackages.catalogId))

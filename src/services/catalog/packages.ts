@@ -4,7 +4,6 @@ import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
-  accessReviews,
   assignments,
   type Catalog,
   type Policy,
@@ -13,17 +12,15 @@ import {
   type Resource,
 } from '../../db/schema.js';
 import { GatehouseError } from '../../domain/errors.js';
-import { policySettingsSchema } from '../../domain/policy.js';
+import { type PolicySettings, policySettingsSchema } from '../../domain/policy.js';
 import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
 import { audit } from '../audit.js';
 import { requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
-import {
-  cancelOpenRequests,
-  endAssignments,
-  grantRoleToActiveAssignees,
-  revokeRoleFromActiveAssignees,
-} from '../lifecycle/lifecycle.js';
+import { endAssignments } from '../lifecycle/assignment-writer.js';
+import { grantRoleToActiveAssignees, revokeRoleFromActiveAssignees } from '../lifecycle/fulfilment-writer.js';
+import { cancelOpenRequests } from '../requests/request-writer.js';
+import { cancelActiveReviewsOf } from '../reviews/review-writer.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import {
@@ -44,18 +41,21 @@ import {
   toResourceView,
 } from './resources.js';
 
-const descriptionSchema = z.string().trim().max(2000, 'keep the description to 2000 characters or fewer');
-const roleNameSchema = z.string().trim().min(1).max(40);
+export const descriptionSchema = z
+  .string()
+  .trim()
+  .max(2000, 'keep the description to 2000 characters or fewer');
+export const roleNameSchema = z.string().trim().min(1).max(40);
 
 /**
  * A resource role of a package: a resource registered in the package's catalog, or a Slack user
  * group or channel not registered anywhere yet, which is then registered in that catalog.
  */
-const resourceRoleRefSchema = z.union([
+export const resourceRoleRefSchema = z.union([
   z.object({ resourceId: idSchema, role: roleNameSchema.default('member') }),
   z.object({ resource: slackResourceSpecSchema, role: roleNameSchema.default('member') }),
 ]);
-type ResourceRoleRef = z.infer<typeof resourceRoleRefSchema>;
+export type ResourceRoleRef = z.infer<typeof resourceRoleRefSchema>;
 
 const createPackageInput = z.object({
   catalogId: idSchema.optional(),
@@ -82,12 +82,33 @@ const deletePackageInput = z.object({
 const addResourceRoleInput = z.intersection(z.object({ packageId: idSchema }), resourceRoleRefSchema);
 const removeResourceRoleInput = z.object({ packageId: idSchema, resourceId: idSchema, role: roleNameSchema });
 
-const nameTaken = (name: string) =>
+export const nameTaken = (name: string) =>
   new GatehouseError(
     'package.name_taken',
     `There is already an access package called ${name}. Pick another name.`,
     { name },
   );
+
+/** Runs a service that names a package `name`: when another took the name meanwhile, it is refused as taken. */
+export function refuseOnNameRace<T>(name: string, run: () => Promise<T>): Promise<T> {
+  return refuseOnUniqueViolation('access_packages_name_key', () => nameTaken(name), run);
+}
+
+/**
+ * Runs a service that may bring a resource into a catalog: when someone else registered the same
+ * resource at the same moment, the loser is asked to try again.
+ */
+export function refuseOnResourceRace<T>(run: () => Promise<T>): Promise<T> {
+  return refuseOnUniqueViolation(
+    'resources_kind_external_key',
+    () =>
+      new GatehouseError(
+        'resource.already_registered',
+        'That resource was registered by someone else a moment ago. Try again.',
+      ),
+    run,
+  );
+}
 
 export interface PackageResourceRole {
   resource: ResourceView;
@@ -110,83 +131,110 @@ export interface CreatedPackage {
 export async function createPackage(deps: EngineDeps, actor: Actor, input: unknown): Promise<CreatedPackage> {
   const parsed = parseInput(createPackageInput, input);
   const settings = parsed.policy ?? policySettingsSchema.parse({});
-  return refuseOnUniqueViolation(
-    'access_packages_name_key',
-    () => nameTaken(parsed.name),
-    () =>
-      inTransaction(deps, async (tx, now) => {
-        const catalog = parsed.catalogId
-          ? await loadCatalog(tx, parsed.catalogId)
-          : await loadGeneralCatalog(tx);
-        await requirePermission(tx, deps, actor, catalog.id, 'package.manage');
-        await refuseTakenName(tx, parsed.name);
-        const [pkg] = await tx
-          .insert(accessPackages)
-          .values({
-            catalogId: catalog.id,
-            name: parsed.name,
-            description: parsed.description,
-            hidden: parsed.hidden,
-            createdBy: actor.userId,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        await audit(tx, now, actor, {
-          action: 'package.created',
-          catalogId: catalog.id,
-          packageId: pkg!.id,
-          data: {
-            name: pkg!.name,
-            description: pkg!.description,
-            hidden: pkg!.hidden,
-            catalog: catalog.name,
-          },
-        });
-        const resourceRoles: PackageResourceRole[] = [];
-        for (const ref of parsed.resourceRoles) {
-          resourceRoles.push(await addRole(tx, deps, now, actor, pkg!, catalog, ref));
-        }
-        const { policy, warnings } = await writeNewPolicy(tx, now, actor, pkg!, settings, 1);
-        return { package: pkg!, resourceRoles, policy, warnings };
-      }),
+  return refuseOnNameRace(parsed.name, () =>
+    inTransaction(deps, (tx, now) => writeNewPackage(tx, deps, now, actor, { ...parsed, policy: settings })),
   );
+}
+
+export interface NewPackage {
+  catalogId?: number | undefined;
+  name: string;
+  description: string;
+  hidden: boolean;
+  resourceRoles: readonly ResourceRoleRef[];
+  policy: PolicySettings;
+}
+
+/**
+ * createPackage in the caller's transaction: checks permission in the catalog (General by
+ * default) and the name, then writes the package, its resource roles and its first policy.
+ */
+export async function writeNewPackage(
+  tx: Db,
+  deps: EngineDeps,
+  now: Date,
+  actor: Actor,
+  input: NewPackage,
+): Promise<CreatedPackage & { catalog: Catalog }> {
+  const catalog = input.catalogId ? await loadCatalog(tx, input.catalogId) : await loadGeneralCatalog(tx);
+  await requirePermission(tx, deps, actor, catalog.id, 'package.manage');
+  await refuseTakenName(tx, input.name);
+  const [pkg] = await tx
+    .insert(accessPackages)
+    .values({
+      catalogId: catalog.id,
+      name: input.name,
+      description: input.description,
+      hidden: input.hidden,
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await audit(tx, now, actor, {
+    action: 'package.created',
+    catalogId: catalog.id,
+    packageId: pkg!.id,
+    data: {
+      name: pkg!.name,
+      description: pkg!.description,
+      hidden: pkg!.hidden,
+      catalog: catalog.name,
+    },
+  });
+  const resourceRoles: PackageResourceRole[] = [];
+  for (const ref of input.resourceRoles) {
+    resourceRoles.push(await addRole(tx, deps, now, actor, pkg!, catalog, ref));
+  }
+  const { policy, warnings } = await writeNewPolicy(tx, now, actor, pkg!, input.policy, 1);
+  return { package: pkg!, catalog, resourceRoles, policy, warnings };
 }
 
 /** Changes a package's name, description or hidden flag. */
 export async function editPackage(deps: EngineDeps, actor: Actor, input: unknown): Promise<AccessPackage> {
   const { packageId, ...changes } = parseInput(editPackageInput, input);
-  return refuseOnUniqueViolation(
-    'access_packages_name_key',
-    () => nameTaken(changes.name ?? ''),
-    () =>
-      inTransaction(deps, async (tx, now) => {
-        const pkg = await loadPackage(tx, packageId);
-        await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
-        const from: Record<string, unknown> = {};
-        const to: Record<string, unknown> = {};
-        for (const key of ['name', 'description', 'hidden'] as const) {
-          if (changes[key] !== undefined && changes[key] !== pkg[key]) {
-            from[key] = pkg[key];
-            to[key] = changes[key];
-          }
-        }
-        if (Object.keys(to).length === 0) return pkg;
-        if (typeof to.name === 'string') await refuseTakenName(tx, to.name, pkg.id);
-        const [updated] = await tx
-          .update(accessPackages)
-          .set({ ...to, updatedAt: now })
-          .where(eq(accessPackages.id, pkg.id))
-          .returning();
-        await audit(tx, now, actor, {
-          action: 'package.edited',
-          catalogId: pkg.catalogId,
-          packageId: pkg.id,
-          data: { from, to },
-        });
-        return updated!;
-      }),
+  return refuseOnNameRace(changes.name ?? '', () =>
+    inTransaction(deps, async (tx, now) => {
+      const pkg = await loadPackage(tx, packageId);
+      await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
+      return writePackageChanges(tx, now, actor, pkg, changes);
+    }),
   );
+}
+
+/**
+ * editPackage in the caller's transaction (the caller has checked permission): writes what
+ * differs, with its audit row; the package as it was when nothing does.
+ */
+export async function writePackageChanges(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  pkg: AccessPackage,
+  changes: { name?: string | undefined; description?: string | undefined; hidden?: boolean | undefined },
+): Promise<AccessPackage> {
+  const from: Record<string, unknown> = {};
+  const to: Record<string, unknown> = {};
+  for (const key of ['name', 'description', 'hidden'] as const) {
+    if (changes[key] !== undefined && changes[key] !== pkg[key]) {
+      from[key] = pkg[key];
+      to[key] = changes[key];
+    }
+  }
+  if (Object.keys(to).length === 0) return pkg;
+  if (typeof to.name === 'string') await refuseTakenName(tx, to.name, pkg.id);
+  const [updated] = await tx
+    .update(accessPackages)
+    .set({ ...to, updatedAt: now })
+    .where(eq(accessPackages.id, pkg.id))
+    .returning();
+  await audit(tx, now, actor, {
+    action: 'package.edited',
+    catalogId: pkg.catalogId,
+    packageId: pkg.id,
+    data: { from, to },
+  });
+  return updated!;
 }
 
 export interface DeletedPackage {
@@ -219,7 +267,7 @@ export async function deletePackage(deps: EngineDeps, actor: Actor, input: unkno
       throw new GatehouseError(
         'package.has_assignments',
         `${pkg.name} can't be deleted: ${people}. Delete it with force to remove their access too.`,
-        { activeAssignments: active.length },
+        { activeAssignments: active.length, packageName: pkg.name },
       );
     }
     const why = note ?? `${pkg.name} was deleted.`;
@@ -233,23 +281,7 @@ export async function deletePackage(deps: EngineDeps, actor: Actor, input: unkno
     );
     const canceledRequestIds = await cancelOpenRequests(tx, now, actor, { packageId }, why);
     // A review of a deleted package has nothing left to decide.
-    const canceledReviews = await tx
-      .update(accessReviews)
-      .set({ state: 'canceled', completedAt: now })
-      .where(and(eq(accessReviews.packageId, packageId), eq(accessReviews.state, 'active')))
-      .returning({ id: accessReviews.id });
-    await audit(
-      tx,
-      now,
-      actor,
-      ...canceledReviews.map((r) => ({
-        action: 'review.canceled',
-        catalogId: pkg.catalogId,
-        packageId,
-        reviewId: r.id,
-        data: { reason: why },
-      })),
-    );
+    await cancelActiveReviewsOf(tx, now, actor, { id: packageId, catalogId: pkg.catalogId }, why);
     await tx
       .delete(packageIncompatibilities)
       .where(
@@ -288,30 +320,36 @@ export async function addResourceRole(
   input: unknown,
 ): Promise<PackageResourceRole & { fulfilmentIds: number[] }> {
   const parsed = parseInput(addResourceRoleInput, input);
-  return refuseOnUniqueViolation(
-    'resources_kind_external_key',
-    () =>
-      new GatehouseError(
-        'resource.already_registered',
-        'That resource was registered by someone else a moment ago. Try again.',
-      ),
-    () =>
-      inTransaction(deps, async (tx, now) => {
-        const pkg = await loadPackage(tx, parsed.packageId);
-        await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
-        const catalog = await loadCatalog(tx, pkg.catalogId);
-        const added = await addRole(tx, deps, now, actor, pkg, catalog, parsed);
-        const fulfilmentIds = await grantRoleToActiveAssignees(
-          tx,
-          now,
-          actor,
-          pkg.id,
-          added.resource.id,
-          added.role,
-        );
-        return { ...added, fulfilmentIds };
-      }),
+  return refuseOnResourceRace(() =>
+    inTransaction(deps, async (tx, now) => {
+      const pkg = await loadPackage(tx, parsed.packageId);
+      await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
+      const catalog = await loadCatalog(tx, pkg.catalogId);
+      return addRoleAndGrant(tx, deps, now, actor, pkg, catalog, parsed);
+    }),
   );
+}
+
+/**
+ * addResourceRole in the caller's transaction (the caller has checked permission): the role,
+ * and grants queued for everyone who holds the package, to deliver after commit.
+ */
+export async function addRoleAndGrant(
+  tx: Db,
+  deps: EngineDeps,
+  now: Date,
+  actor: Actor,
+  pkg: AccessPackage,
+  catalog: Catalog,
+  ref: ResourceRoleRef,
+): Promise<PackageResourceRole & { fulfilmentIds: number[] }> {
+  const added = await addRole(tx, deps, now, actor, pkg, catalog, ref);
+  const fulfilmentIds = await grantRoleToActiveAssignees(tx, now, {
+    packageId: pkg.id,
+    resourceId: added.resource.id,
+    role: added.role,
+  });
+  return { ...added, fulfilmentIds };
 }
 
 /** Takes a resource role off a package; its holders lose it unless another package grants it. */
@@ -324,37 +362,53 @@ export async function removeResourceRole(
   return inTransaction(deps, async (tx, now) => {
     const pkg = await loadPackage(tx, packageId);
     await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
-    // Deleted before the revokes are queued, so this package no longer counts as granting it.
-    const deleted = await tx
-      .delete(packageResourceRoles)
-      .where(
-        and(
-          eq(packageResourceRoles.packageId, packageId),
-          eq(packageResourceRoles.resourceId, resourceId),
-          eq(packageResourceRoles.role, role),
-        ),
-      )
-      .returning({ id: packageResourceRoles.id });
-    if (deleted.length === 0) {
-      throw new GatehouseError(
-        'package.role_not_found',
-        `${pkg.name} doesn't grant ${role} on that resource.`,
-        {
-          resourceId,
-          role,
-        },
-      );
-    }
-    const fulfilmentIds = await revokeRoleFromActiveAssignees(tx, now, actor, packageId, resourceId, role);
-    await audit(tx, now, actor, {
-      action: 'package.role_removed',
-      catalogId: pkg.catalogId,
-      packageId,
-      resourceId,
-      data: { role, revokesQueued: fulfilmentIds.length },
-    });
-    return { fulfilmentIds };
+    return { fulfilmentIds: await removeRole(tx, now, actor, pkg, resourceId, role) };
   });
+}
+
+/**
+ * removeResourceRole in the caller's transaction (the caller has checked permission): the
+ * revokes queued for its holders, to deliver after commit.
+ */
+export async function removeRole(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  pkg: AccessPackage,
+  resourceId: number,
+  role: string,
+): Promise<number[]> {
+  const packageId = pkg.id;
+  // Deleted before the revokes are queued, so this package no longer counts as granting it.
+  const deleted = await tx
+    .delete(packageResourceRoles)
+    .where(
+      and(
+        eq(packageResourceRoles.packageId, packageId),
+        eq(packageResourceRoles.resourceId, resourceId),
+        eq(packageResourceRoles.role, role),
+      ),
+    )
+    .returning({ id: packageResourceRoles.id });
+  if (deleted.length === 0) {
+    throw new GatehouseError(
+      'package.role_not_found',
+      `${pkg.name} doesn't grant ${role} on that resource.`,
+      {
+        resourceId,
+        role,
+      },
+    );
+  }
+  const fulfilmentIds = await revokeRoleFromActiveAssignees(tx, now, { packageId, resourceId, role });
+  await audit(tx, now, actor, {
+    action: 'package.role_removed',
+    catalogId: pkg.catalogId,
+    packageId,
+    resourceId,
+    data: { role, revokesQueued: fulfilmentIds.length },
+  });
+  return fulfilmentIds;
 }
 
 async function addRole(

@@ -1,15 +1,7 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import {
-  type AccessPackage,
-  accessPackages,
-  assignments,
-  type Policy,
-  packageIncompatibilities,
-  policies,
-  usergroupMembers,
-} from '../../db/schema.js';
+import { type AccessPackage, assignments, type Policy, policies, usergroupMembers } from '../../db/schema.js';
 import { GatehouseError } from '../../domain/errors.js';
 import { type PolicySettings, policySettingsSchema } from '../../domain/policy.js';
 import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
@@ -39,11 +31,6 @@ const editPolicyInput = z
 
 const policyIdInput = z.object({ policyId: idSchema });
 const packageIdInput = z.object({ packageId: idSchema });
-const incompatibleInput = z.object({
-  packageId: idSchema,
-  otherPackageIds: z.array(idSchema).max(100),
-});
-
 export interface PolicyResult {
   policy: Policy;
   /** Things that save but will surprise someone later (the wizard shows them). */
@@ -218,40 +205,55 @@ export async function editPolicy(deps: EngineDeps, actor: Actor, input: unknown)
   return inTransaction(deps, async (tx, now) => {
     const { policy, pkg } = await loadPolicy(tx, parsed.policyId);
     await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
-    const before = policySettingsOf(policy);
-    const after = parseInput(policySettingsSchema, { ...before, ...changes });
-    const changedKeys = SETTINGS_KEYS.filter(
-      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-    );
-    const warnings = await checkPolicySettings(tx, after);
-    let current = policy;
-    if (changedKeys.length > 0) {
-      const [updated] = await tx
-        .update(policies)
-        .set({ ...policyColumns(after), version: policy.version + 1, updatedAt: now })
-        .where(eq(policies.id, policy.id))
-        .returning();
-      current = updated!;
-    }
-    if (parsed.priority !== undefined && parsed.priority !== policy.priority) {
-      current = { ...current, priority: await placePolicy(tx, pkg.id, policy.id, parsed.priority) };
-    }
-    const priorityChanged = current.priority !== policy.priority;
-    if (changedKeys.length === 0 && !priorityChanged) return { policy: current, warnings };
-    const pick = (s: PolicySettings) => Object.fromEntries(changedKeys.map((key) => [key, s[key]]));
-    await audit(tx, now, actor, {
-      action: 'policy.edited',
-      catalogId: pkg.catalogId,
-      packageId: pkg.id,
-      data: {
-        policyId: policy.id,
-        version: current.version,
-        from: { ...pick(before), ...(priorityChanged ? { priority: policy.priority } : {}) },
-        to: { ...pick(after), ...(priorityChanged ? { priority: current.priority } : {}) },
-      },
-    });
-    return { policy: current, warnings };
+    return writePolicyChanges(tx, now, actor, { policy, pkg }, changes, parsed.priority);
   });
+}
+
+/**
+ * editPolicy in the caller's transaction (the caller has checked permission): the settings
+ * given replace the stored ones (the rest stay), bumping the version when any differ.
+ */
+export async function writePolicyChanges(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  { policy, pkg }: { policy: Policy; pkg: AccessPackage },
+  changes: Partial<Record<keyof PolicySettings, unknown>>,
+  priority?: number,
+): Promise<PolicyResult> {
+  const before = policySettingsOf(policy);
+  const after = parseInput(policySettingsSchema, { ...before, ...changes });
+  const changedKeys = SETTINGS_KEYS.filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+  const warnings = await checkPolicySettings(tx, after);
+  let current = policy;
+  if (changedKeys.length > 0) {
+    const [updated] = await tx
+      .update(policies)
+      .set({ ...policyColumns(after), version: policy.version + 1, updatedAt: now })
+      .where(eq(policies.id, policy.id))
+      .returning();
+    current = updated!;
+  }
+  if (priority !== undefined && priority !== policy.priority) {
+    current = { ...current, priority: await placePolicy(tx, pkg.id, policy.id, priority) };
+  }
+  const priorityChanged = current.priority !== policy.priority;
+  if (changedKeys.length === 0 && !priorityChanged) return { policy: current, warnings };
+  const pick = (s: PolicySettings) => Object.fromEntries(changedKeys.map((key) => [key, s[key]]));
+  await audit(tx, now, actor, {
+    action: 'policy.edited',
+    catalogId: pkg.catalogId,
+    packageId: pkg.id,
+    data: {
+      policyId: policy.id,
+      version: current.version,
+      from: { ...pick(before), ...(priorityChanged ? { priority: policy.priority } : {}) },
+      to: { ...pick(after), ...(priorityChanged ? { priority: current.priority } : {}) },
+    },
+  });
+  return { policy: current, warnings };
 }
 
 /**
@@ -313,96 +315,5 @@ export async function listPolicies(deps: EngineDeps, actor: Actor, input: unknow
       .from(policies)
       .where(and(eq(policies.packageId, packageId), isNull(policies.deletedAt)))
       .orderBy(asc(policies.priority), asc(policies.id));
-  });
-}
-
-/**
- * Replaces the set of packages `packageId` is incompatible with: a user holding one can't
- * request the other. Pairs are symmetric, stored once with the lower id first.
- */
-export async function setIncompatiblePackages(
-  deps: EngineDeps,
-  actor: Actor,
-  input: unknown,
-): Promise<{ packageId: number; incompatibleWith: number[]; added: number[]; removed: number[] }> {
-  const { packageId, otherPackageIds } = parseInput(incompatibleInput, input);
-  const wanted = [...new Set(otherPackageIds)].sort((a, b) => a - b);
-  return inTransaction(deps, async (tx, now) => {
-    const pkg = await loadPackage(tx, packageId);
-    if (wanted.includes(packageId)) {
-      throw new GatehouseError('input.invalid', `${pkg.name} can't be incompatible with itself.`, {
-        fields: { otherPackageIds: 'must not include the package itself' },
-      });
-    }
-    await requirePermission(tx, deps, actor, pkg.catalogId, 'package.manage');
-    const others = wanted.length
-      ? await tx
-          .select({ id: accessPackages.id, catalogId: accessPackages.catalogId })
-          .from(accessPackages)
-          .where(and(inArray(accessPackages.id, wanted), isNull(accessPackages.deletedAt)))
-      : [];
-    const missing = wanted.filter((id) => !others.some((o) => o.id === id));
-    if (missing.length > 0) {
-      throw new GatehouseError(
-        'package.not_found',
-        `There is no access package with id ${missing.join(', ')}.`,
-      );
-    }
-    const pairs = await tx
-      .select()
-      .from(packageIncompatibilities)
-      .where(
-        or(
-          eq(packageIncompatibilities.packageId, packageId),
-          eq(packageIncompatibilities.otherPackageId, packageId),
-        ),
-      );
-    const current = pairs.map((p) => (p.packageId === packageId ? p.otherPackageId : p.packageId));
-    const added = wanted.filter((id) => !current.includes(id));
-    const removed = current.filter((id) => !wanted.includes(id)).sort((a, b) => a - b);
-    if (added.length === 0 && removed.length === 0) {
-      return { packageId, incompatibleWith: wanted, added, removed };
-    }
-    const touchedCatalogs = new Set<number>();
-    const catalogOf = new Map(others.map((o) => [o.id, o.catalogId]));
-    if (removed.length > 0) {
-      const removedRows = await tx
-        .select({ id: accessPackages.id, catalogId: accessPackages.catalogId })
-        .from(accessPackages)
-        .where(inArray(accessPackages.id, removed));
-      for (const r of removedRows) catalogOf.set(r.id, r.catalogId);
-    }
-    for (const id of [...added, ...removed]) {
-      const catalogId = catalogOf.get(id);
-      if (catalogId !== undefined && catalogId !== pkg.catalogId) touchedCatalogs.add(catalogId);
-    }
-    for (const catalogId of touchedCatalogs) {
-      await requirePermission(tx, deps, actor, catalogId, 'package.manage');
-    }
-    for (const id of removed) {
-      const [low, high] = id < packageId ? [id, packageId] : [packageId, id];
-      await tx
-        .delete(packageIncompatibilities)
-        .where(
-          and(eq(packageIncompatibilities.packageId, low), eq(packageIncompatibilities.otherPackageId, high)),
-        );
-    }
-    if (added.length > 0) {
-      await tx.insert(packageIncompatibilities).values(
-        added.map((id) => ({
-          packageId: Math.min(id, packageId),
-          otherPackageId: Math.max(id, packageId),
-          createdBy: actor.userId,
-          createdAt: now,
-        })),
-      );
-    }
-    await audit(tx, now, actor, {
-      action: 'package.incompatibility_set',
-      catalogId: pkg.catalogId,
-      packageId,
-      data: { incompatibleWith: wanted, added, removed },
-    });
-    return { packageId, incompatibleWith: wanted, added, removed };
   });
 }

@@ -290,19 +290,27 @@ export async function removeResource(deps: EngineDeps, actor: Actor, input: unkn
         { packages: names },
       );
     }
-    const [removed] = await tx
-      .update(resources)
-      .set({ removedAt: now })
-      .where(eq(resources.id, resourceId))
-      .returning();
-    await audit(tx, now, actor, {
-      action: 'resource.removed',
-      catalogId: resource.catalogId,
-      resourceId,
-      data: { kind: resource.kind, externalId: resource.externalId, name: resource.name },
+    return updateResource(tx, now, actor, resource, { removedAt: now }, 'resource.removed', {
+      kind: resource.kind,
+      externalId: resource.externalId,
+      name: resource.name,
     });
-    return toResourceView(removed!);
   });
+}
+
+/** Writes `changes` to a resource, with the audit row that tells of them; the resource as it is now. */
+async function updateResource(
+  tx: Db,
+  now: Date,
+  actor: Actor,
+  resource: Resource,
+  changes: Partial<Pick<Resource, 'removedAt' | 'managedExclusively'>>,
+  action: 'resource.removed' | 'resource.edited',
+  data: Record<string, unknown>,
+): Promise<ResourceView> {
+  const [updated] = await tx.update(resources).set(changes).where(eq(resources.id, resource.id)).returning();
+  await audit(tx, now, actor, { action, catalogId: resource.catalogId, resourceId: resource.id, data });
+  return toResourceView(updated!);
 }
 
 /**
@@ -319,17 +327,9 @@ export async function setResourceManagedExclusively(
     const resource = await loadResource(tx, resourceId);
     await requirePermission(tx, deps, actor, resource.catalogId, 'catalog.manage');
     if (resource.managedExclusively === managedExclusively) return toResourceView(resource);
-    const [updated] = await tx
-      .update(resources)
-      .set({ managedExclusively })
-      .where(eq(resources.id, resourceId))
-      .returning();
-    await audit(tx, now, actor, {
-      action: 'resource.edited',
-      catalogId: resource.catalogId,
-      resourceId,
-      data: { from: { managedExclusively: resource.managedExclusively }, to: { managedExclusively } },
+    return updateResource(tx, now, actor, resource, { managedExclusively }, 'resource.edited', {
+      from: { managedExclusively: resource.managedExclusively },
+      to: { managedExclusively },
     });
-    return toResourceView(updated!);
   });
 }

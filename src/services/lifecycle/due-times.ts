@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.js';
 import type { EngineDeps } from '../context.js';
+import { ACTIVE_ASSIGNMENTS, DUE_FULFILMENTS } from '../sql-lists.js';
 
 /**
  * The earliest instant after `after` and no later than `until` at which some scheduled work falls
@@ -13,7 +14,7 @@ export async function nextDueAt(deps: EngineDeps, after: Date, until: Date): Pro
     deps.database.db,
     sql`select min(at) as at from (
       select min(ends_at) as at from assignments
-       where state in ('delivering','delivered','delivery_failed') and ends_at > ${after} and ends_at <= ${until}
+       where state in ${ACTIVE_ASSIGNMENTS} and ends_at > ${after} and ends_at <= ${until}
       union all
       select min(r.due_at) from expiry_reminders r
        where r.sent_at is null and r.due_at > ${after} and r.due_at <= ${until}
@@ -36,7 +37,7 @@ export async function nextDueAt(deps: EngineDeps, after: Date, until: Date): Pro
          and starts_at + (deadline - starts_at) / 2 > ${after} and starts_at + (deadline - starts_at) / 2 <= ${until}
       union all
       select min(next_attempt_at) from fulfilments
-       where state in ('pending','failed') and next_attempt_at > ${after} and next_attempt_at <= ${until}
+       where state in ${DUE_FULFILMENTS} and next_attempt_at > ${after} and next_attempt_at <= ${until}
       union all
       select min(next_attempt_at) from outbox
        where sent_at is null and dead_at is null and next_attempt_at > ${after} and next_attempt_at <= ${until}

@@ -2,13 +2,11 @@ import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { type Request, requestApprovers, requests } from '../../db/schema.js';
 import { fallbackApprovers, stageUsergroupIds } from '../../domain/approval.js';
-import type { Notification } from '../../domain/notifications.js';
-import { formatRequestId } from '../../domain/states.js';
-import { type AuditEvent, audit } from '../audit.js';
+import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
-import { notify } from '../notify.js';
-import { tellNewApprovers } from '../requests/approval-stages.js';
-import { groupMembers, snapshotOf, transitionEvents } from '../requests/request-support.js';
+import { tellEscalatedApprovers } from '../requests/approval-stages.js';
+import { groupMembers, snapshotOf } from '../requests/request-loaders.js';
+import { markStagesEscalated, moveRequests } from '../requests/request-writer.js';
 import { inBatches, packageNames } from './due-batch.js';
 import { sendExpiryReminders } from './expiry-reminders.js';
 import { startScheduled } from './scheduled-starts.js';
@@ -51,53 +49,23 @@ export async function timeOutStages(deps: EngineDeps): Promise<number> {
       .limit(limit)
       .for('update', { skipLocked: true });
     if (due.length === 0) return 0;
-    const ids = due.map((r) => r.id);
     const note = 'no decision in time';
-    await tx
-      .update(requests)
-      .set({ state: 'timed_out', stage: 0, closedAt: now, updatedAt: now, outcomeNote: note })
-      .where(inArray(requests.id, ids));
-    const approvers = await tx
-      .select({
-        requestId: requestApprovers.requestId,
-        stage: requestApprovers.stage,
-        userId: requestApprovers.userId,
-      })
-      .from(requestApprovers)
-      .where(inArray(requestApprovers.requestId, ids));
     const names = await packageNames(
       tx,
       due.map((r) => r.packageId),
     );
-    const events: AuditEvent[] = [];
-    const messages: Notification[] = [];
-    for (const r of due) {
-      events.push(...transitionEvents(r, ['pending_approval', 'timed_out'], { stage: r.stage, note }));
-      const data = {
-        requestId: r.id,
-        request: formatRequestId(r.id),
-        packageId: r.packageId,
-        packageName: names.get(r.packageId) ?? '',
-        requestor: r.userId,
-        stage: r.stage,
-      };
-      messages.push({
-        kind: 'request_timed_out',
-        recipient: r.userId,
-        idempotencyKey: `request_timed_out:${r.id}`,
-        data,
-      });
-      for (const a of approvers.filter((a) => a.requestId === r.id && a.stage === r.stage)) {
-        messages.push({
-          kind: 'request_timed_out',
-          recipient: a.userId,
-          idempotencyKey: `request_timed_out:${r.id}:${r.stage}:${a.userId}`,
-          data: { ...data, forApprover: true },
-        });
-      }
-    }
-    await audit(tx, now, SYSTEM, ...events);
-    await notify(tx, now, ...messages);
+    await moveRequests(
+      tx,
+      now,
+      SYSTEM,
+      due.map((r) => ({ ...r, packageName: names.get(r.packageId) ?? '' })),
+      {
+        to: 'timed_out',
+        set: { stage: 0, closedAt: now, outcomeNote: note },
+        audit: (r) => ({ stage: r.stage, note }),
+        news: { kind: 'request_timed_out' },
+      },
+    );
     return due.length;
   });
 }
@@ -120,7 +88,7 @@ export async function escalateStages(deps: EngineDeps): Promise<number> {
       .for('update', { skipLocked: true });
     if (due.length === 0) return 0;
     const ids = due.map((r) => r.id);
-    await tx.update(requests).set({ stageEscalatedAt: now, updatedAt: now }).where(inArray(requests.id, ids));
+    await markStagesEscalated(tx, now, ids);
     const current = await tx
       .select({
         requestId: requestApprovers.requestId,
@@ -180,19 +148,9 @@ async function escalateOne(
     data: { stage: request.stage, added: added.map((a) => a.userId) },
   });
   if (settings && added.length > 0) {
-    await tellNewApprovers(
-      tx,
-      now,
-      'approval_escalated',
-      request,
-      packageName,
-      settings,
-      request.stage,
-      added,
-      {
-        dueAt: request.stageDueAt?.toISOString() ?? null,
-        firstApprovers: existing.map((a) => a.userId),
-      },
-    );
+    await tellEscalatedApprovers(tx, now, request, packageName, settings, request.stage, added, {
+      dueAt: request.stageDueAt?.toISOString() ?? null,
+      firstApprovers: existing.map((a) => a.userId),
+    });
   }
 }

@@ -1,12 +1,37 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
 import { accessPackages, assignments, expiryReminders, requests } from '../../db/schema.js';
-import { extensionRefusal } from '../../domain/expiry.js';
-import type { Notification } from '../../domain/notifications.js';
+import { extensionRefusal, reminderTimes } from '../../domain/expiry.js';
+import { type Notification, notification } from '../../domain/notifications.js';
 import { ACTIVE_ASSIGNMENT_STATES } from '../../domain/states.js';
 import type { EngineDeps } from '../context.js';
 import { notify } from '../notify.js';
-import { snapshotOf } from '../requests/request-support.js';
+import { snapshotOf } from '../requests/request-loaders.js';
 import { inBatches } from './due-batch.js';
+
+/** (Re)arms an assignment's expiry reminders for its current end; reminders already past are skipped. */
+export async function scheduleReminders(
+  tx: Db,
+  now: Date,
+  assignmentId: number,
+  endsAt: Date | null,
+  offsetsHours: readonly number[],
+): Promise<void> {
+  await tx.delete(expiryReminders).where(eq(expiryReminders.assignmentId, assignmentId));
+  const due = reminderTimes(endsAt, offsetsHours, now);
+  if (due.length === 0) return;
+  await tx
+    .insert(expiryReminders)
+    .values(due.map((r) => ({ assignmentId, offsetHours: r.offsetHours, dueAt: r.dueAt })));
+}
+
+/** Access that ended needs no reminder: the unsent ones go. */
+export async function dropUnsentReminders(tx: Db, assignmentIds: readonly number[]): Promise<void> {
+  if (assignmentIds.length === 0) return;
+  await tx
+    .delete(expiryReminders)
+    .where(and(inArray(expiryReminders.assignmentId, [...assignmentIds]), isNull(expiryReminders.sentAt)));
+}
 
 /**
  * Expiry reminders that are due, for assignments still active. After downtime several may be due
@@ -67,19 +92,16 @@ export async function sendExpiryReminders(deps: EngineDeps): Promise<number> {
         .sort((x, y) => y.dueAt.getTime() - x.dueAt.getTime())[0];
       if (!latest || !a.endsAt) continue;
       const settings = snapshotOf(a);
-      messages.push({
-        kind: 'access_expiring',
-        recipient: a.userId,
-        idempotencyKey: `access_expiring:${a.id}:${latest.offsetHours}:${a.endsAt.toISOString()}`,
-        data: {
+      messages.push(
+        notification('access_expiring', a.userId, {
           assignmentId: a.id,
           packageId: a.packageId,
           packageName: a.packageName,
           endsAt: a.endsAt.toISOString(),
           offsetHours: latest.offsetHours,
           canExtend: settings !== null && extensionRefusal(settings.extension, a, now) === null,
-        },
-      });
+        }),
+      );
     }
     await notify(tx, now, ...messages);
     return due.length;

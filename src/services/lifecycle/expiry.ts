@@ -1,6 +1,6 @@
 import { type EngineDeps, SYSTEM } from '../context.js';
 import { inTransaction } from '../tx.js';
-import { expireDueBatch } from './lifecycle.js';
+import { expireDueBatch } from './assignment-writer.js';
 
 export const DEFAULT_EXPIRY_BATCH = 5_000;
 

@@ -292,11 +292,3 @@ async function cacheDmChannel(deps: EngineDeps, userId: string, channelId: strin
         on conflict (id) do update set dm_channel_id = excluded.dm_channel_id`,
   );
 }
-
-/** Notifications that will not be sent: the reason is kept for an admin to read. */
-export async function deadLetters(deps: EngineDeps, limit = 50) {
-  return queryRows<{ id: number; kind: string; recipient: string; last_error: string | null; dead_at: Date }>(
-    deps.database.db,
-    sql`select id, kind, recipient, last_error, dead_at from outbox where dead_at is not null order by dead_at desc limit ${limit}`,
-  );
-}

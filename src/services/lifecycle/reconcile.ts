@@ -2,10 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { ProvisioningTarget } from '../../connectors/port.js';
 import { queryRows } from '../../db/client.js';
 import type { Resource } from '../../db/schema.js';
+import { notification } from '../../domain/notifications.js';
 import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
+import { ACTIVE_ASSIGNMENTS } from '../sql-lists.js';
 import { inTransaction } from '../tx.js';
+import { requeueMissingGrants } from './fulfilment-writer.js';
 
 /** Reads who is in a Slack resource now (usergroups.users.list, conversations.members). */
 export interface MembershipReader {
@@ -84,7 +87,7 @@ async function reconcileOne(
           join package_resource_roles prr on prr.package_id = a.package_id and prr.resource_id = ${resource.id}
           left join fulfilments f on f.assignment_id = a.id and f.resource_id = ${resource.id}
                                   and f.action = 'grant' and f.state = 'delivered'
-         where a.state in ('delivering','delivered','delivery_failed')
+         where a.state in ${ACTIVE_ASSIGNMENTS}
          group by a.user_id`,
   );
   const granted = new Set(expected.map((e) => e.user_id));
@@ -101,9 +104,7 @@ async function reconcileOne(
     await inTransaction(deps, async (tx, now) => {
       const ids = missing.map((m) => Number(m.fulfilment_id));
       // Put the grant back in the queue; the delivery job adds them again (idempotently).
-      await tx.execute(sql`update fulfilments set state = 'pending', attempts = 0, next_attempt_at = ${now},
-                                  last_error = 'reconciliation: missing from the resource', claimed_until = null
-                            where id = any(${`{${ids.join(',')}}`}::int[]) and state = 'delivered'`);
+      await requeueMissingGrants(tx, now, ids);
       await audit(tx, now, SYSTEM, {
         action: 'resource.reconciled_missing',
         catalogId: resource.catalog_id,
@@ -137,18 +138,16 @@ async function reconcileOne(
     await notify(
       tx,
       now,
-      ...[...recipients].map((recipient) => ({
-        kind: 'reconciliation_report' as const,
-        recipient,
-        idempotencyKey: `reconciliation_report:${resource.id}:${day}:${people.slice().sort().join(',')}:${recipient}`,
-        data: {
+      ...[...recipients].map((recipient) =>
+        notification('reconciliation_report', recipient, {
           resourceId: resource.id,
           resource: resource.name,
           kind: resource.kind,
           outsiders: people,
           removed,
-        },
-      })),
+          day,
+        }),
+      ),
     );
   });
 }
@@ -185,7 +184,7 @@ async function removeOutsiders(
           db,
           sql`select count(*)::int as n from assignments a
                 join package_resource_roles prr on prr.package_id = a.package_id and prr.resource_id = ${resource.id}
-               where a.user_id = ${userId} and a.state in ('delivering','delivered','delivery_failed')`,
+               where a.user_id = ${userId} and a.state in ${ACTIVE_ASSIGNMENTS}`,
         );
         if (Number(granted?.n ?? 0) > 0) return false;
         await connector.revoke(target);

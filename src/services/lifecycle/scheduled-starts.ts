@@ -1,11 +1,10 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { type Request, requests } from '../../db/schema.js';
-import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
-import { notify } from '../notify.js';
 import { deliverAfterCommit, startDelivery } from '../requests/approved-requests.js';
-import { activeAssignmentOf, snapshotOf, transitionEvents } from '../requests/request-support.js';
+import { activeAssignmentOf, snapshotOf } from '../requests/request-loaders.js';
+import { moveRequest } from '../requests/request-writer.js';
 import { inTransaction } from '../tx.js';
 import { batchLimit, packageNames } from './due-batch.js';
 
@@ -50,15 +49,16 @@ export async function startScheduled(deps: EngineDeps): Promise<number> {
 /** The person got the package another way before the start: the scheduled request has nothing to do. */
 async function cancelScheduled(tx: Db, now: Date, request: Request, packageName: string): Promise<void> {
   const note = 'you already had this access when it was due to start';
-  await tx
-    .update(requests)
-    .set({ state: 'canceled', closedAt: now, updatedAt: now, outcomeNote: note })
-    .where(eq(requests.id, request.id));
-  await audit(tx, now, SYSTEM, ...transitionEvents(request, ['scheduled', 'canceled'], { note }));
-  await notify(tx, now, {
-    kind: 'request_canceled',
-    recipient: request.userId,
-    idempotencyKey: `request_canceled:${request.id}`,
-    data: { requestId: request.id, packageId: request.packageId, packageName, note },
-  });
+  await moveRequest(
+    tx,
+    now,
+    SYSTEM,
+    { ...request, packageName },
+    {
+      to: 'canceled',
+      set: { closedAt: now, outcomeNote: note },
+      audit: { note },
+      news: { kind: 'request_canceled', note },
+    },
+  );
 }

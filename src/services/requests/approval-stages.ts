@@ -10,11 +10,12 @@ import {
   stageUsergroupIds,
 } from '../../domain/approval.js';
 import { GatehouseError } from '../../domain/errors.js';
-import type { NotificationKind } from '../../domain/notifications.js';
+import { type Notification, notification, requestSubject } from '../../domain/notifications.js';
 import type { PolicySettings } from '../../domain/policy.js';
-import { formatRequestId } from '../../domain/states.js';
+import type { Actor } from '../context.js';
 import { notify } from '../notify.js';
-import { groupMembers, updateRequest } from './request-support.js';
+import { groupMembers } from './request-loaders.js';
+import { moveRequest, type RequestNews } from './request-writer.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,16 +45,22 @@ export async function planStages(
 
 export type StageRequest = Pick<
   Request,
-  'id' | 'packageId' | 'userId' | 'type' | 'justification' | 'answers' | 'startAt' | 'endAt'
+  | 'id'
+  | 'packageId'
+  | 'userId'
+  | 'type'
+  | 'justification'
+  | 'answers'
+  | 'startAt'
+  | 'endAt'
+  | 'state'
+  | 'stage'
 >;
 
 /** What an approval card shows; answers carry their question's words. */
 export function requestCardData(request: StageRequest, packageName: string, settings: PolicySettings) {
   return {
-    requestId: request.id,
-    request: formatRequestId(request.id),
-    packageId: request.packageId,
-    packageName,
+    ...requestSubject(request, packageName),
     type: request.type,
     requestor: request.userId,
     justification: request.justification,
@@ -68,21 +75,24 @@ export function requestCardData(request: StageRequest, packageName: string, sett
 
 /**
  * Starts approval stage `stageNumber` (1-based): its approvers (resolved now unless given), the
- * stage's deadlines on the request row, and an `approval_needed` DM to each approver. A stage with
- * nobody left to decide (membership changed since submit) simply times out at its deadline.
+ * stage's deadlines, the move to `pending_approval` (audited with `audit`, the stage and its
+ * approvers; `news` tells what ended the stage before) and an `approval_needed` DM to each approver.
+ * A stage with nobody left to decide (membership changed since submit) times out at its deadline.
  */
 export async function openStage(
   tx: Db,
   now: Date,
+  actor: Actor,
   request: StageRequest,
   packageName: string,
   settings: PolicySettings,
   stageNumber: number,
-  given?: StageResolution,
+  options: { given?: StageResolution; audit?: Record<string, unknown>; news?: RequestNews } = {},
 ): Promise<{ approvers: StageApprover[]; dueAt: Date; escalateAt: Date | null }> {
   const stage = settings.approvalStages[stageNumber - 1]!;
   const resolution =
-    given ?? resolveStageApprovers(stage, await groupMembers(tx, stageUsergroupIds([stage])), request.userId);
+    options.given ??
+    resolveStageApprovers(stage, await groupMembers(tx, stageUsergroupIds([stage])), request.userId);
   const { approvers } = resolution;
   if (approvers.length > 0) {
     await tx.insert(requestApprovers).values(
@@ -100,42 +110,75 @@ export async function openStage(
   const escalateAt = escalates(stage, resolution)
     ? new Date(now.getTime() + stage.escalateAfterDays! * DAY_MS)
     : null;
-  await updateRequest(tx, now, request.id, {
-    state: 'pending_approval',
-    stage: stageNumber,
-    stageStartedAt: now,
-    stageDueAt: dueAt,
-    stageEscalateAt: escalateAt,
-    stageEscalatedAt: null,
-  });
-  await tellNewApprovers(tx, now, 'approval_needed', request, packageName, settings, stageNumber, approvers, {
-    dueAt: dueAt.toISOString(),
-  });
+  await moveRequest(
+    tx,
+    now,
+    actor,
+    { ...request, packageName },
+    {
+      to: 'pending_approval',
+      set: {
+        stage: stageNumber,
+        stageStartedAt: now,
+        stageDueAt: dueAt,
+        stageEscalateAt: escalateAt,
+        stageEscalatedAt: null,
+      },
+      audit: { ...options.audit, stage: stageNumber, approvers: approvers.map((a) => a.userId) },
+      ...(options.news ? { news: options.news } : {}),
+      notify: approvalRequests(request, packageName, settings, stageNumber, approvers, {
+        dueAt: dueAt.toISOString(),
+      }),
+    },
+  );
   return { approvers, dueAt, escalateAt };
 }
 
-/** `approval_needed` / `approval_escalated` to the given approvers, one key per person and stage. */
-export async function tellNewApprovers(
-  tx: Db,
-  now: Date,
-  kind: 'approval_needed' | 'approval_escalated',
+/** `approval_needed` to the given approvers of a stage, one per person and stage. */
+function approvalRequests(
   request: StageRequest,
   packageName: string,
   settings: PolicySettings,
   stageNumber: number,
   approvers: readonly StageApprover[],
-  extra: Record<string, unknown> = {},
+  extra: { dueAt: string },
+): Notification[] {
+  const card = requestCardData(request, packageName, settings);
+  return approvers.map((a) =>
+    notification('approval_needed', a.userId, {
+      ...card,
+      ...extra,
+      stage: stageNumber,
+      reason: a.reason,
+      isFallback: a.isFallback,
+    }),
+  );
+}
+
+/** `approval_escalated` to the fallback approvers added to a stage that nobody decided in time. */
+export async function tellEscalatedApprovers(
+  tx: Db,
+  now: Date,
+  request: StageRequest,
+  packageName: string,
+  settings: PolicySettings,
+  stageNumber: number,
+  approvers: readonly StageApprover[],
+  extra: { dueAt: string | null; firstApprovers: string[] },
 ): Promise<void> {
   const card = requestCardData(request, packageName, settings);
   await notify(
     tx,
     now,
-    ...approvers.map((a) => ({
-      kind,
-      recipient: a.userId,
-      idempotencyKey: `${kind}:${request.id}:${stageNumber}:${a.userId}`,
-      data: { ...card, ...extra, stage: stageNumber, reason: a.reason, isFallback: a.isFallback },
-    })),
+    ...approvers.map((a) =>
+      notification('approval_escalated', a.userId, {
+        ...card,
+        ...extra,
+        stage: stageNumber,
+        reason: a.reason,
+        isFallback: a.isFallback,
+      }),
+    ),
   );
 }
 
@@ -146,38 +189,4 @@ export async function stageApproverIds(tx: Db, requestId: number, stage: number)
     .where(and(eq(requestApprovers.requestId, requestId), eq(requestApprovers.stage, stage)))
     .orderBy(requestApprovers.addedAt, requestApprovers.userId);
   return rows.map((r) => r.userId);
-}
-
-/** Tells a stage's approvers (but `except`) how the request ended, so their cards can be updated. */
-export async function tellStageApprovers(
-  tx: Db,
-  now: Date,
-  kind: NotificationKind,
-  request: Pick<Request, 'id' | 'packageId' | 'userId'>,
-  packageName: string,
-  stage: number,
-  except: string | null,
-  data: Record<string, unknown>,
-): Promise<void> {
-  if (stage < 1) return;
-  const approvers = (await stageApproverIds(tx, request.id, stage)).filter((id) => id !== except);
-  await notify(
-    tx,
-    now,
-    ...approvers.map((userId) => ({
-      kind,
-      recipient: userId,
-      idempotencyKey: `${kind}:${request.id}:${stage}:${userId}`,
-      data: {
-        requestId: request.id,
-        request: formatRequestId(request.id),
-        packageId: request.packageId,
-        packageName,
-        requestor: request.userId,
-        stage,
-        forApprover: true,
-        ...data,
-      },
-    })),
-  );
 }

@@ -1,20 +1,18 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { type Assignment, assignments, type Request, requests } from '../../db/schema.js';
+import { type Request, requests } from '../../db/schema.js';
 import { computeEndsAt } from '../../domain/expiry.js';
 import type { PolicySettings } from '../../domain/policy.js';
-import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../../domain/states.js';
-import { audit } from '../audit.js';
+import { formatRequestId, type RequestState } from '../../domain/states.js';
 import type { Actor, EngineDeps } from '../context.js';
 import {
-  DELIVERY_LEASE_MS,
-  type DeliveryReport,
-  deliverFulfilments,
+  applyExtension,
+  createAssignment,
+  lockActiveAssignment,
   settleAssignment,
-} from '../lifecycle/delivery.js';
-import { createAssignment, scheduleReminders } from '../lifecycle/lifecycle.js';
-import { notify } from '../notify.js';
-import { transitionEvents, updateRequest } from './request-support.js';
+} from '../lifecycle/assignment-writer.js';
+import { DELIVERY_LEASE_MS, type DeliveryReport, deliverFulfilments } from '../lifecycle/delivery-runner.js';
+import { moveRequest } from './request-writer.js';
 
 /**
  * What happens to a request once it is approved: an extension is applied to its assignment; a
@@ -31,7 +29,7 @@ export interface Proceeded {
 
 export type ApprovedRequest = Pick<
   Request,
-  'id' | 'packageId' | 'policyId' | 'userId' | 'type' | 'startAt' | 'endAt' | 'assignmentId'
+  'id' | 'packageId' | 'policyId' | 'userId' | 'type' | 'startAt' | 'endAt' | 'assignmentId' | 'stage'
 >;
 
 export async function proceedApproved(
@@ -42,22 +40,14 @@ export async function proceedApproved(
   packageName: string,
   settings: PolicySettings,
 ): Promise<Proceeded> {
+  const approved = { ...request, state: 'approved' as const, stage: 0, packageName };
   if (request.type === 'user_extend')
     return completeExtension(tx, now, actor, request, packageName, settings);
   if (request.startAt && request.startAt.getTime() > now.getTime()) {
-    await updateRequest(tx, now, request.id, { state: 'scheduled', stage: 0 });
-    await audit(tx, now, actor, ...transitionEvents(request, ['approved', 'scheduled']));
-    await notify(tx, now, {
-      kind: 'request_scheduled',
-      recipient: request.userId,
-      idempotencyKey: `request_scheduled:${request.id}`,
-      data: {
-        requestId: request.id,
-        request: formatRequestId(request.id),
-        packageId: request.packageId,
-        packageName,
-        startAt: request.startAt.toISOString(),
-      },
+    await moveRequest(tx, now, actor, approved, {
+      to: 'scheduled',
+      set: { stage: 0 },
+      news: { kind: 'request_scheduled', startAt: request.startAt },
     });
     return { state: 'scheduled', assignmentId: null, fulfilmentIds: [] };
   }
@@ -91,8 +81,13 @@ export async function startDelivery(
     reminderOffsetsHours: settings.reminderOffsetsHours,
     claimForMs: DELIVERY_LEASE_MS,
   });
-  await updateRequest(tx, now, request.id, { state: 'delivering', stage: 0, assignmentId });
-  await audit(tx, now, actor, ...transitionEvents(request, [from, 'delivering'], { assignmentId }));
+  await moveRequest(
+    tx,
+    now,
+    actor,
+    { ...request, state: from, stage: 0, packageName },
+    { to: 'delivering', set: { stage: 0, assignmentId }, audit: { assignmentId } },
+  );
   if (fulfilmentIds.length > 0) return { state: 'delivering', assignmentId, fulfilmentIds };
   await settleAssignment(tx, now, assignmentId);
   return { state: 'delivered', assignmentId, fulfilmentIds: [] };
@@ -107,82 +102,25 @@ async function completeExtension(
   packageName: string,
   settings: PolicySettings,
 ): Promise<Proceeded> {
+  const approved = { ...request, state: 'approved' as const, stage: 0, packageName };
   const assignment = request.assignmentId ? await lockActiveAssignment(tx, request.assignmentId) : null;
   if (!assignment) {
     const note = 'the access ended before the extension was approved';
-    await updateRequest(tx, now, request.id, {
-      state: 'canceled',
-      stage: 0,
-      closedAt: now,
-      outcomeNote: note,
-    });
-    await audit(tx, now, actor, ...transitionEvents(request, ['approved', 'canceled'], { note }));
-    await notify(tx, now, {
-      kind: 'request_canceled',
-      recipient: request.userId,
-      idempotencyKey: `request_canceled:${request.id}`,
-      data: { requestId: request.id, packageId: request.packageId, packageName, note },
+    await moveRequest(tx, now, actor, approved, {
+      to: 'canceled',
+      set: { stage: 0, closedAt: now, outcomeNote: note },
+      audit: { note },
+      news: { kind: 'request_canceled', note },
     });
     return { state: 'canceled', assignmentId: request.assignmentId, fulfilmentIds: [] };
   }
   await applyExtension(tx, now, actor, assignment, packageName, settings, request.id);
-  await updateRequest(tx, now, request.id, { state: 'delivered', stage: 0, closedAt: now });
-  await audit(tx, now, actor, ...transitionEvents(request, ['approved', 'delivering', 'delivered']));
+  await moveRequest(tx, now, actor, approved, {
+    to: 'delivered',
+    via: ['delivering'],
+    set: { stage: 0, closedAt: now },
+  });
   return { state: 'delivered', assignmentId: assignment.id, fulfilmentIds: [] };
-}
-
-export async function lockActiveAssignment(tx: Db, assignmentId: number): Promise<Assignment | null> {
-  const [row] = await tx
-    .select()
-    .from(assignments)
-    .where(and(eq(assignments.id, assignmentId), inArray(assignments.state, [...ACTIVE_ASSIGNMENT_STATES])))
-    .for('update');
-  return row ?? null;
-}
-
-/**
- * Moves the SAME assignment's end by the policy's expiry, counted from its current end, counts
- * the extension, re-arms the reminders and tells the holder.
- */
-export async function applyExtension(
-  tx: Db,
-  now: Date,
-  actor: Actor,
-  assignment: Assignment,
-  packageName: string,
-  settings: PolicySettings,
-  requestId: number | null,
-): Promise<{ endsAt: Date | null; extensionCount: number }> {
-  const from = assignment.endsAt;
-  const endsAt = computeEndsAt(settings.expiry, from ?? now);
-  const extensionCount = assignment.extensionCount + 1;
-  await tx
-    .update(assignments)
-    .set({ endsAt, extensionCount, updatedAt: now })
-    .where(eq(assignments.id, assignment.id));
-  await scheduleReminders(tx, now, assignment.id, endsAt, settings.reminderOffsetsHours);
-  await audit(tx, now, actor, {
-    action: 'assignment.extended',
-    packageId: assignment.packageId,
-    assignmentId: assignment.id,
-    requestId,
-    subjectUserId: assignment.userId,
-    data: { from: from?.toISOString() ?? null, to: endsAt?.toISOString() ?? null, extensionCount },
-  });
-  await notify(tx, now, {
-    kind: 'access_extended',
-    recipient: assignment.userId,
-    idempotencyKey: `access_extended:${assignment.id}:${extensionCount}`,
-    data: {
-      assignmentId: assignment.id,
-      packageId: assignment.packageId,
-      packageName,
-      requestId,
-      endsAt: endsAt?.toISOString() ?? null,
-      previousEndsAt: from?.toISOString() ?? null,
-    },
-  });
-  return { endsAt, extensionCount };
 }
 
 /**

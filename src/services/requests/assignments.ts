@@ -7,33 +7,22 @@ import {
   accessPackages,
   assignments,
   policies,
-  requests,
 } from '../../db/schema.js';
-import { GatehouseError } from '../../domain/errors.js';
-import { ACTIVE_ASSIGNMENT_STATES, formatRequestId } from '../../domain/states.js';
-import { audit } from '../audit.js';
+import { GatehouseError, person, type Sentence, sentence } from '../../domain/errors.js';
+import { ACTIVE_ASSIGNMENT_STATES, type EndReason, formatRequestId } from '../../domain/states.js';
 import { requirePermission } from '../authz.js';
+import { loadPackage } from '../catalog/loaders.js';
 import { policySettingsOf } from '../catalog/policies.js';
 import { type Actor, type EngineDeps, SYSTEM } from '../context.js';
-import type { DeliveryReport } from '../lifecycle/delivery.js';
-import { cancelOpenRequests, type EndReason, endAssignments } from '../lifecycle/lifecycle.js';
+import { endAssignments } from '../lifecycle/assignment-writer.js';
+import type { DeliveryReport } from '../lifecycle/delivery-runner.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { deliverAfterCommit, finishRequest, type RequestResult, startDelivery } from './approved-requests.js';
 import { refuseIfAssigned, refuseIfIncompatible } from './request-checks.js';
-import {
-  idSchema,
-  insertRequest,
-  loadLivePackage,
-  lockUser,
-  optionalDate,
-  optionalText,
-  packageName,
-  type Subject,
-  slackUserId,
-  transitionEvents,
-  updateRequest,
-} from './request-support.js';
+import { idSchema, optionalDate, optionalText, slackUserId } from './request-inputs.js';
+import { lockUser, packageName, type Subject } from './request-loaders.js';
+import { cancelOpenRequests, createRequest, moveRequest } from './request-writer.js';
 
 export { extendAssignment } from './extensions.js';
 
@@ -53,7 +42,7 @@ const assignInput = z.object({
 export async function assignDirect(deps: EngineDeps, actor: Actor, input: unknown): Promise<RequestResult> {
   const parsed = parseInput(assignInput, input);
   const done = await inTransaction(deps, async (tx, now) => {
-    const pkg = await loadLivePackage(tx, parsed.packageId);
+    const pkg = await loadPackage(tx, parsed.packageId);
     await requirePermission(tx, deps, actor, pkg.catalogId, 'assignment.manage');
     const subject: Subject = { userId: parsed.userId, self: parsed.userId === actor.userId };
     await lockUser(tx, subject);
@@ -73,9 +62,11 @@ export async function assignDirect(deps: EngineDeps, actor: Actor, input: unknow
       { packageId: pkg.id, userId: parsed.userId },
       'assigned directly',
     );
-    const [request] = await tx
-      .insert(requests)
-      .values({
+    const request = await createRequest(
+      tx,
+      now,
+      actor,
+      {
         packageId: pkg.id,
         policyId: policy.id,
         policyVersion: policy.version,
@@ -83,28 +74,17 @@ export async function assignDirect(deps: EngineDeps, actor: Actor, input: unknow
         type: 'admin_add',
         state: 'approved',
         userId: parsed.userId,
-        requestedBy: actor.userId,
         justification: parsed.justification ?? null,
         endAt: parsed.endAt ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    await audit(tx, now, actor, {
-      action: 'request.approved',
-      catalogId: pkg.catalogId,
-      packageId: pkg.id,
-      requestId: request!.id,
-      subjectUserId: parsed.userId,
-      data: {
-        from: null,
-        type: 'admin_add',
-        policyId: policy.id,
-        justification: parsed.justification ?? null,
       },
-    });
-    const proceeded = await startDelivery(tx, now, actor, request!, pkg.name, settings, 'approved');
-    return { requestId: request!.id, ...proceeded };
+      {
+        packageName: pkg.name,
+        catalogId: pkg.catalogId,
+        audit: { policyId: policy.id, justification: parsed.justification ?? null },
+      },
+    );
+    const proceeded = await startDelivery(tx, now, actor, request, pkg.name, settings, 'approved');
+    return { requestId: request.id, ...proceeded };
   });
   return finishRequest(deps, done);
 }
@@ -159,10 +139,10 @@ export async function removeAssignment(
       await requirePermission(tx, deps, actor, pkg.catalogId, 'assignment.manage');
       assignment = found;
     } else {
-      const pkg = await loadLivePackage(tx, parsed.packageId);
+      const pkg = await loadPackage(tx, parsed.packageId);
       await requirePermission(tx, deps, actor, pkg.catalogId, 'assignment.manage');
       const found = await activeAssignment(tx, { userId: parsed.userId, packageId: pkg.id });
-      if (!found) throw notHeld(`<@${parsed.userId}> doesn't have ${pkg.name}.`);
+      if (!found) throw notHeld(sentence`${person(parsed.userId)} doesn't have ${pkg.name}.`);
       assignment = found;
     }
     return endWithRequest(tx, now, actor, assignment, 'admin_remove', 'removed_by_admin', note);
@@ -195,7 +175,7 @@ export async function removeMyAssignment(
   return finishRemoval(deps, done);
 }
 
-function notHeld(message: string): GatehouseError {
+function notHeld(message: string | Sentence): GatehouseError {
   return new GatehouseError('assignment.not_found', message);
 }
 
@@ -241,7 +221,7 @@ async function endWithRequest(
   reason: EndReason,
   note: string | undefined,
 ) {
-  const ref = await insertRequest(
+  const ref = await createRequest(
     tx,
     now,
     actor,
@@ -254,11 +234,10 @@ async function endWithRequest(
       justification: note ?? null,
       assignmentId: assignment.id,
     },
-    { data: { note: note ?? null } },
+    { audit: { note: note ?? null } },
   );
   const { fulfilmentIds } = await endAssignments(tx, now, actor, [assignment.id], reason, note);
-  await updateRequest(tx, now, ref.id, { state: 'delivered', closedAt: now });
-  await audit(tx, now, actor, ...transitionEvents(ref, ['approved', 'delivering', 'delivered']));
+  await moveRequest(tx, now, actor, ref, { to: 'delivered', via: ['delivering'], set: { closedAt: now } });
   await cancelOpenRequests(
     tx,
     now,

@@ -2,24 +2,16 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { approvalDecisions, type Request, requestApprovers } from '../../db/schema.js';
-import { GatehouseError } from '../../domain/errors.js';
+import { GatehouseError, person, sentence } from '../../domain/errors.js';
 import { describeRequestState, formatRequestId, type RequestState } from '../../domain/states.js';
-import { audit } from '../audit.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { notify } from '../notify.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
-import { openStage, stageApproverIds, tellStageApprovers } from './approval-stages.js';
+import { openStage, stageApproverIds } from './approval-stages.js';
 import { finishRequest, proceedApproved, type RequestResult } from './approved-requests.js';
-import {
-  lockRequest,
-  optionalText,
-  packageName,
-  requestIdSchema,
-  snapshotOf,
-  transitionEvents,
-  updateRequest,
-} from './request-support.js';
+import { optionalText, requestIdSchema } from './request-inputs.js';
+import { lockRequest, packageName, snapshotOf } from './request-loaders.js';
+import { moveRequest } from './request-writer.js';
 
 const decideInput = z.object({
   requestId: requestIdSchema,
@@ -103,32 +95,15 @@ export async function decideRequest(deps: EngineDeps, actor: Actor, input: unkno
 
     const name = await packageName(tx, request.packageId);
     const decided = { stage: request.stage, decidedBy: actor.userId, reason: parsed.reason ?? null };
-    const base = { requestId: request.id, request: id, packageId: request.packageId, packageName: name };
+    const named = { ...request, packageName: name };
 
     if (parsed.decision === 'deny') {
-      await updateRequest(tx, now, request.id, {
-        state: 'denied',
-        stage: 0,
-        closedAt: now,
-        outcomeNote: parsed.reason ?? null,
+      await moveRequest(tx, now, actor, named, {
+        to: 'denied',
+        set: { stage: 0, closedAt: now, outcomeNote: parsed.reason ?? null },
+        audit: decided,
+        news: { kind: 'request_denied', decided },
       });
-      await audit(tx, now, actor, ...transitionEvents(request, ['pending_approval', 'denied'], decided));
-      await notify(tx, now, {
-        kind: 'request_denied',
-        recipient: request.userId,
-        idempotencyKey: `request_denied:${request.id}`,
-        data: { ...base, ...decided },
-      });
-      await tellStageApprovers(
-        tx,
-        now,
-        'request_denied',
-        request,
-        name,
-        request.stage,
-        actor.userId,
-        decided,
-      );
       return {
         requestId: request.id,
         state: 'denied' as RequestState,
@@ -139,40 +114,18 @@ export async function decideRequest(deps: EngineDeps, actor: Actor, input: unkno
 
     if (request.stage < settings.approvalStages.length) {
       const next = request.stage + 1;
-      const opened = await openStage(tx, now, request, name, settings, next);
-      await audit(
-        tx,
-        now,
-        actor,
-        ...transitionEvents(request, ['pending_approval', 'pending_approval'], {
-          ...decided,
-          stage: next,
-          approvedStage: request.stage,
-          approvers: opened.approvers.map((a) => a.userId),
-        }),
-      );
+      const opened = await openStage(tx, now, actor, request, name, settings, next, {
+        audit: { ...decided, approvedStage: request.stage },
+        news: {
+          kind: 'request_stage_approved',
+          decided,
+          nextStage: next,
+          stages: settings.approvalStages.length,
+        },
+      });
       if (opened.approvers.length === 0) {
         deps.log.warn({ requestId: request.id, stage: next }, 'approval stage has nobody to decide it');
       }
-      await notify(tx, now, {
-        kind: 'request_stage_approved',
-        recipient: request.userId,
-        idempotencyKey: `request_stage_approved:${request.id}:${request.stage}`,
-        data: { ...base, ...decided, nextStage: next, stages: settings.approvalStages.length },
-      });
-      await tellStageApprovers(
-        tx,
-        now,
-        'request_stage_approved',
-        request,
-        name,
-        request.stage,
-        actor.userId,
-        {
-          ...decided,
-          nextStage: next,
-        },
-      );
       return {
         requestId: request.id,
         state: 'pending_approval' as RequestState,
@@ -181,24 +134,12 @@ export async function decideRequest(deps: EngineDeps, actor: Actor, input: unkno
       };
     }
 
-    await updateRequest(tx, now, request.id, { state: 'approved', stage: 0 });
-    await audit(tx, now, actor, ...transitionEvents(request, ['pending_approval', 'approved'], decided));
-    await notify(tx, now, {
-      kind: 'request_approved',
-      recipient: request.userId,
-      idempotencyKey: `request_approved:${request.id}`,
-      data: { ...base, ...decided },
+    await moveRequest(tx, now, actor, named, {
+      to: 'approved',
+      set: { stage: 0 },
+      audit: decided,
+      news: { kind: 'request_approved', decided },
     });
-    await tellStageApprovers(
-      tx,
-      now,
-      'request_approved',
-      request,
-      name,
-      request.stage,
-      actor.userId,
-      decided,
-    );
     const proceeded = await proceedApproved(tx, now, actor, request, name, settings);
     return { requestId: request.id, ...proceeded };
   });
@@ -224,7 +165,7 @@ async function alreadyDecided(tx: Db, request: Request, stage: number | undefine
     const stageWords = request.stage > 1 || decision.stage > 1 ? ` at stage ${decision.stage}` : '';
     return new GatehouseError(
       'request.already_decided',
-      `${id} was already ${verb}${stageWords} by <@${decision.approverId}> on ${at}.`,
+      sentence`${id} was already ${verb}${stageWords} by ${person(decision.approverId)} on ${at}.`,
       {
         requestId: request.id,
         decidedBy: decision.approverId,

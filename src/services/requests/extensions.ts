@@ -6,25 +6,16 @@ import { GatehouseError } from '../../domain/errors.js';
 import { type ExtensionRefusal, extensionRefusal } from '../../domain/expiry.js';
 import type { PolicySettings } from '../../domain/policy.js';
 import { ACTIVE_ASSIGNMENT_STATES, formatRequestId, type RequestState } from '../../domain/states.js';
-import { audit } from '../audit.js';
 import { policySettingsOf } from '../catalog/policies.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { notify } from '../notify.js';
+import { applyExtension } from '../lifecycle/assignment-writer.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { openStage, planStages } from './approval-stages.js';
-import { applyExtension } from './approved-requests.js';
 import { checkJustification, refuseIfOpenRequest } from './request-checks.js';
-import {
-  formatDate,
-  idSchema,
-  insertRequest,
-  lockUser,
-  optionalText,
-  packageName,
-  snapshotOf,
-  transitionEvents,
-} from './request-support.js';
+import { idSchema, optionalText } from './request-inputs.js';
+import { formatDate, lockUser, packageName, snapshotOf } from './request-loaders.js';
+import { createRequest } from './request-writer.js';
 
 const extendInput = z
   .object({
@@ -104,7 +95,7 @@ export async function extendAssignment(
 
     checkJustification(settings, name, parsed.justification);
     const stages = await planStages(tx, settings, user.id, name);
-    const ref = await insertRequest(
+    const ref = await createRequest(
       tx,
       now,
       actor,
@@ -119,32 +110,9 @@ export async function extendAssignment(
         justification: parsed.justification ?? null,
         assignmentId: assignment.id,
       },
-      { data: { justification: parsed.justification ?? null } },
+      { packageName: name, stages: stages.length, audit: { justification: parsed.justification ?? null } },
     );
-    await notify(tx, now, {
-      kind: 'request_submitted',
-      recipient: user.id,
-      idempotencyKey: `request_submitted:${ref.id}`,
-      data: {
-        requestId: ref.id,
-        request: formatRequestId(ref.id),
-        packageId: ref.packageId,
-        packageName: name,
-        type: 'user_extend',
-        needsApproval: true,
-        stages: stages.length,
-      },
-    });
-    const opened = await openStage(tx, now, ref, name, settings, 1, stages[0]);
-    await audit(
-      tx,
-      now,
-      actor,
-      ...transitionEvents(ref, ['submitted', 'pending_approval'], {
-        stage: 1,
-        approvers: opened.approvers.map((a) => a.userId),
-      }),
-    );
+    await openStage(tx, now, actor, ref, name, settings, 1, { given: stages[0] });
     return {
       assignmentId: assignment.id,
       extended: false,

@@ -7,8 +7,8 @@ import { forbidden, isGlobalAdmin, requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
 import { auditingRefusals, auditRefusal } from '../tx.js';
 import { parseInput } from '../validate.js';
+import { idSchema, slackUserId } from './request-inputs.js';
 import { type RequestSummary, summaryColumns, toSummary } from './request-summary.js';
-import { idSchema, slackUserId } from './request-support.js';
 
 /** The admin side of the read models: a package's requests, its holders, and audit trails. */
 

@@ -1,17 +1,17 @@
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
   assignments,
   type Policy,
-  packageIncompatibilities,
   policies,
   requests,
   type User,
 } from '../../db/schema.js';
 import { answerErrorsMessage, checkAnswers } from '../../domain/answers.js';
-import { GatehouseError } from '../../domain/errors.js';
+import { GatehouseError, person, sentence } from '../../domain/errors.js';
 import { checkTimeline, formatDuration, maximumEnd, type TimelineProblem } from '../../domain/expiry.js';
 import { eligibilityMessage, type PolicySettings, requestEligibility } from '../../domain/policy.js';
 import {
@@ -20,6 +20,7 @@ import {
   formatRequestId,
   OPEN_REQUEST_STATES,
 } from '../../domain/states.js';
+import { incompatiblePackageIds } from '../catalog/incompatibilities.js';
 import { policySettingsOf } from '../catalog/policies.js';
 import {
   activeAssignmentOf,
@@ -27,7 +28,7 @@ import {
   type Subject,
   subjectName,
   usergroupsOf,
-} from './request-support.js';
+} from './request-loaders.js';
 
 const activeStates = [...ACTIVE_ASSIGNMENT_STATES];
 const openStates = [...OPEN_REQUEST_STATES];
@@ -166,7 +167,7 @@ export async function refuseIfAssigned(tx: Db, subject: Subject, pkg: AccessPack
   const until = active.endsAt ? `, until ${formatDate(active.endsAt)}` : '';
   throw new GatehouseError(
     'request.already_assigned',
-    `${subjectName(subject)} already ${subject.self ? 'have' : 'has'} ${pkg.name}${until}.`,
+    sentence`${subjectName(subject)} already ${subject.self ? 'have' : 'has'} ${pkg.name}${until}.`,
     { assignmentId: active.id, packageId: pkg.id, userId: subject.userId },
   );
 }
@@ -189,12 +190,38 @@ export async function refuseIfOpenRequest(
     .orderBy(desc(requests.id))
     .limit(1);
   if (!open) return;
-  const whose = subject.self ? 'You' : `<@${subject.userId}>`;
   throw new GatehouseError(
     'request.already_open',
-    `${whose} already asked for ${pkg.name}: ${formatRequestId(open.id)} is ${describeRequestState(open.state)}.`,
+    sentence`${subjectName(subject)} already asked for ${pkg.name}: ${formatRequestId(open.id)} is ${describeRequestState(open.state)}.`,
     { requestId: open.id, state: open.state },
   );
+}
+
+/**
+ * One of the user's assignments or requests (`table`) in one of `states`, for one of
+ * `packageIds`: its id and its package's name; undefined when there is none.
+ */
+async function firstForPackages<T extends typeof assignments | typeof requests>(
+  tx: Db,
+  table: T,
+  states: readonly T['state']['_']['data'][],
+  userId: string,
+  packageIds: readonly number[],
+): Promise<{ id: number; name: string } | undefined> {
+  const [row] = await tx
+    .select({ id: table.id, name: accessPackages.name })
+    // Either table: drizzle can't type a join from a generic one.
+    .from(table as PgTable)
+    .innerJoin(accessPackages, eq(accessPackages.id, table.packageId))
+    .where(
+      and(
+        eq(table.userId, userId),
+        inArray(table.packageId, [...packageIds]),
+        inArray(table.state, [...states]),
+      ),
+    )
+    .limit(1);
+  return row;
 }
 
 /**
@@ -202,50 +229,22 @@ export async function refuseIfOpenRequest(
  * marked incompatible with this one (pairs are stored once, in either column).
  */
 export async function refuseIfIncompatible(tx: Db, subject: Subject, pkg: AccessPackage): Promise<void> {
-  const pairs = await tx
-    .select({ a: packageIncompatibilities.packageId, b: packageIncompatibilities.otherPackageId })
-    .from(packageIncompatibilities)
-    .where(
-      or(eq(packageIncompatibilities.packageId, pkg.id), eq(packageIncompatibilities.otherPackageId, pkg.id)),
-    );
-  const others = pairs.map((p) => (p.a === pkg.id ? p.b : p.a));
+  const others = await incompatiblePackageIds(tx, pkg.id);
   if (others.length === 0) return;
-  const [held] = await tx
-    .select({ name: accessPackages.name })
-    .from(assignments)
-    .innerJoin(accessPackages, eq(accessPackages.id, assignments.packageId))
-    .where(
-      and(
-        eq(assignments.userId, subject.userId),
-        inArray(assignments.packageId, others),
-        inArray(assignments.state, activeStates),
-      ),
-    )
-    .limit(1);
+  const held = await firstForPackages(tx, assignments, activeStates, subject.userId, others);
   const who = subjectName(subject);
   if (held) {
     throw new GatehouseError(
       'package.incompatible',
-      `${pkg.name} can't be combined with ${held.name}, and ${who} ${subject.self ? 'have' : 'has'} ${held.name}. Remove ${held.name} first, or ask an admin.`,
+      sentence`${pkg.name} can't be combined with ${held.name}, and ${who} ${subject.self ? 'have' : 'has'} ${held.name}. Remove ${held.name} first, or ask an admin.`,
       { packageId: pkg.id, conflictingPackage: held.name },
     );
   }
-  const [pending] = await tx
-    .select({ id: requests.id, name: accessPackages.name })
-    .from(requests)
-    .innerJoin(accessPackages, eq(accessPackages.id, requests.packageId))
-    .where(
-      and(
-        eq(requests.userId, subject.userId),
-        inArray(requests.packageId, others),
-        inArray(requests.state, openStates),
-      ),
-    )
-    .limit(1);
+  const pending = await firstForPackages(tx, requests, openStates, subject.userId, others);
   if (pending) {
     throw new GatehouseError(
       'package.incompatible',
-      `${pkg.name} can't be combined with ${pending.name}, and ${subject.self ? 'your' : `<@${subject.userId}>'s`} request ${formatRequestId(pending.id)} for ${pending.name} is open. Cancel it first, or ask an admin.`,
+      sentence`${pkg.name} can't be combined with ${pending.name}, and ${subject.self ? 'your' : person(subject.userId)}${subject.self ? '' : "'s"} request ${formatRequestId(pending.id)} for ${pending.name} is open. Cancel it first, or ask an admin.`,
       { packageId: pkg.id, conflictingPackage: pending.name, requestId: pending.id },
     );
   }

@@ -20,8 +20,9 @@ import { policySettingsOf } from '../catalog/policies.js';
 import type { Actor, EngineDeps } from '../context.js';
 import { parseInput } from '../validate.js';
 import { requestCardData } from './approval-stages.js';
+import { requestIdSchema } from './request-inputs.js';
+import { snapshotOf } from './request-loaders.js';
 import { type RequestSummary, summaryColumns, toSummary } from './request-summary.js';
-import { requestIdSchema, snapshotOf } from './request-support.js';
 
 export { auditTrail, packageAssignments, packageRequests } from './request-admin-queries.js';
 export type { RequestSummary } from './request-summary.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { requests } from '../../db/schema.js';
-import { GatehouseError, isGatehouseError } from '../../domain/errors.js';
+import { GatehouseError, isGatehouseError, person, sentence } from '../../domain/errors.js';
 import {
   describeRequestState,
   formatRequestId,
@@ -9,11 +9,11 @@ import {
   type RequestState,
 } from '../../domain/states.js';
 import { audit } from '../audit.js';
+import { loadPackage } from '../catalog/loaders.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { notify } from '../notify.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
-import { openStage, planStages, tellStageApprovers } from './approval-stages.js';
+import { openStage, planStages } from './approval-stages.js';
 import { finishRequest, proceedApproved, type RequestResult } from './approved-requests.js';
 import {
   checkJustification,
@@ -24,19 +24,9 @@ import {
   refuseIfIncompatible,
   refuseIfOpenRequest,
 } from './request-checks.js';
-import {
-  idSchema,
-  insertRequest,
-  loadLivePackage,
-  lockRequest,
-  lockUser,
-  optionalDate,
-  optionalText,
-  packageName,
-  requestIdSchema,
-  transitionEvents,
-  updateRequest,
-} from './request-support.js';
+import { idSchema, optionalDate, optionalText, requestIdSchema } from './request-inputs.js';
+import { lockRequest, lockUser, packageName } from './request-loaders.js';
+import { createRequest, moveRequest } from './request-writer.js';
 
 export type { RequestResult } from './approved-requests.js';
 export { decideRequest } from './decisions.js';
@@ -60,7 +50,7 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
   const done = await inTransaction(deps, async (tx, now) => {
     const subject = { userId: actor.userId, self: true };
     const user = await lockUser(tx, subject);
-    const pkg = await loadLivePackage(tx, parsed.packageId);
+    const pkg = await loadPackage(tx, parsed.packageId);
     const { policy, settings } = await choosePolicy(tx, pkg, user, parsed.policyId);
     await refuseIfAssigned(tx, subject, pkg);
     await refuseIfOpenRequest(tx, subject, pkg);
@@ -70,7 +60,7 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
     checkRequestTimeline(settings, pkg.name, now, parsed.startAt, parsed.endAt);
     const stages = await planStages(tx, settings, user.id, pkg.name);
 
-    const ref = await insertRequest(
+    const ref = await createRequest(
       tx,
       now,
       actor,
@@ -88,8 +78,10 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
         endAt: parsed.endAt ?? null,
       },
       {
+        packageName: pkg.name,
         catalogId: pkg.catalogId,
-        data: {
+        stages: stages.length,
+        audit: {
           policyId: policy.id,
           policyVersion: policy.version,
           justification: parsed.justification ?? null,
@@ -98,33 +90,11 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
         },
       },
     );
-    await notify(tx, now, {
-      kind: 'request_submitted',
-      recipient: user.id,
-      idempotencyKey: `request_submitted:${ref.id}`,
-      data: {
-        requestId: ref.id,
-        request: formatRequestId(ref.id),
-        packageId: pkg.id,
-        packageName: pkg.name,
-        needsApproval: stages.length > 0,
-        stages: stages.length,
-        startAt: ref.startAt?.toISOString() ?? null,
-        endAt: ref.endAt?.toISOString() ?? null,
-      },
-    });
     if (stages.length > 0) {
-      const opened = await openStage(tx, now, ref, pkg.name, settings, 1, stages[0]);
-      await audit(
-        tx,
-        now,
-        actor,
-        ...transitionEvents(ref, ['submitted', 'pending_approval'], {
-          stage: 1,
-          approvers: opened.approvers.map((a) => a.userId),
-          requestorSkipped: stages[0]!.requestorSkipped,
-        }),
-      );
+      await openStage(tx, now, actor, ref, pkg.name, settings, 1, {
+        given: stages[0],
+        audit: { requestorSkipped: stages[0]!.requestorSkipped },
+      });
       return {
         requestId: ref.id,
         state: 'pending_approval' as RequestState,
@@ -132,12 +102,12 @@ export async function submitRequest(deps: EngineDeps, actor: Actor, input: unkno
         fulfilmentIds: [],
       };
     }
-    await updateRequest(tx, now, ref.id, { state: 'approved' });
-    await audit(
+    await moveRequest(
       tx,
       now,
       actor,
-      ...transitionEvents(ref, ['submitted', 'approved'], { approval: 'not required' }),
+      { ...ref, packageName: pkg.name },
+      { to: 'approved', audit: { approval: 'not required' } },
     );
     const proceeded = await proceedApproved(tx, now, actor, ref, pkg.name, settings);
     return { requestId: ref.id, ...proceeded };
@@ -156,7 +126,7 @@ export async function cancelRequest(deps: EngineDeps, actor: Actor, input: unkno
     if (request.userId !== actor.userId && request.requestedBy !== actor.userId) {
       throw new GatehouseError(
         'request.not_yours',
-        `${id} isn't your request: only <@${request.userId}> can cancel it.`,
+        sentence`${id} isn't your request: only ${person(request.userId)} can cancel it.`,
         { requestId },
       );
     }
@@ -170,27 +140,18 @@ export async function cancelRequest(deps: EngineDeps, actor: Actor, input: unkno
     }
     const name = await packageName(tx, request.packageId);
     const note = 'canceled by the requestor';
-    await updateRequest(tx, now, request.id, {
-      state: 'canceled',
-      stage: 0,
-      closedAt: now,
-      outcomeNote: note,
-    });
-    await audit(
+    await moveRequest(
       tx,
       now,
       actor,
-      ...transitionEvents(request, [request.state, 'canceled'], { stage: request.stage }),
+      { ...request, packageName: name },
+      {
+        to: 'canceled',
+        set: { stage: 0, closedAt: now, outcomeNote: note },
+        audit: { stage: request.stage, note },
+        news: { kind: 'request_canceled', note },
+      },
     );
-    await notify(tx, now, {
-      kind: 'request_canceled',
-      recipient: request.userId,
-      idempotencyKey: `request_canceled:${request.id}`,
-      data: { requestId: request.id, request: id, packageId: request.packageId, packageName: name, note },
-    });
-    if (request.state === 'pending_approval') {
-      await tellStageApprovers(tx, now, 'request_canceled', request, name, request.stage, null, { note });
-    }
     return { requestId: request.id, request: id, state: 'canceled' };
   });
 }

@@ -7,6 +7,7 @@ import type { AssignmentState } from '../../domain/states.js';
 import { requireGlobalAdmin, requirePermission } from '../authz.js';
 import { idSchema, slackUserIdSchema } from '../catalog/loaders.js';
 import type { Actor, EngineDeps } from '../context.js';
+import { ACTIVE_ASSIGNMENTS } from '../sql-lists.js';
 import { auditingRefusals, inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 
@@ -73,7 +74,7 @@ export async function reviewsAwaiting(
             join assignments a on a.id = d.assignment_id
             left join users u on u.id = d.user_id
            where r.state = 'active' and r.deadline > ${now}
-             and a.state in ('delivering','delivered','delivery_failed')
+             and a.state in ${ACTIVE_ASSIGNMENTS}
              and ((r.reviewer_mode = 'self' and d.user_id = ${reviewerId})
                or (r.reviewer_mode = 'specific' and ${reviewerId} = any(r.reviewer_ids)))
            order by r.deadline, r.id, (d.decision is not null), d.assignment_id`,

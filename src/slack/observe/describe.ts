@@ -11,6 +11,9 @@ import {
 import { formatRequestId } from '../../domain/states.js';
 import type { SlackRequestKind } from '../../metrics/metrics.js';
 
+/** `/access …` routed: the sub-command (null: help) and the words after it. */
+export type AccessRoute = ReturnType<typeof routeAccessCommand>;
+
 /** What an incoming Slack request is, for metrics labels and log fields. */
 export interface SlackRequestInfo {
   kind: SlackRequestKind;
@@ -54,8 +57,20 @@ const eventBody = z.object({
 
 /** Reads a request's body (already parsed by Bolt) into its kind, id and the people and requests it names. */
 export function describeSlackRequest(body: unknown): SlackRequestInfo {
+  return describeIncoming(body).info;
+}
+
+/**
+ * What `describeSlackRequest` says, and for `/access` the route it took to say it: the command
+ * listener runs that route instead of parsing the text a second time.
+ */
+export function describeIncoming(body: unknown): { info: SlackRequestInfo; accessRoute?: AccessRoute } {
   const command = commandBody.safeParse(body);
   if (command.success) return describeCommand(command.data);
+  return { info: describeOther(body) };
+}
+
+function describeOther(body: unknown): SlackRequestInfo {
   const actions = actionsBody.safeParse(body);
   if (actions.success) {
     const action = actions.data.actions[0]!;
@@ -95,17 +110,21 @@ export function describeSlackRequest(body: unknown): SlackRequestInfo {
   return { kind: 'other', id: 'other' };
 }
 
-function describeCommand(body: z.infer<typeof commandBody>): SlackRequestInfo {
+function describeCommand(body: z.infer<typeof commandBody>): {
+  info: SlackRequestInfo;
+  accessRoute?: AccessRoute;
+} {
   const text = body.text ?? '';
-  const id =
-    body.command === '/access' ? (routeAccessCommand(accessCommands, text).command?.name ?? 'help') : 'other';
+  const accessRoute = body.command === '/access' ? routeAccessCommand(accessCommands, text) : undefined;
+  const id = accessRoute ? (accessRoute.command?.name ?? 'help') : 'other';
   const mentioned = /(?:^|\s)R-(\d{1,9})(?=\s|$)/i.exec(text);
-  return withOptional({
+  const info = withOptional({
     kind: 'command',
     id,
     slackUser: body.user_id,
     gatehouseRequest: mentioned ? formatRequestId(Number(mentioned[1])) : undefined,
   });
+  return accessRoute ? { info, accessRoute } : { info };
 }
 
 /** Approve, Deny and Cancel carry a request id in their value. */

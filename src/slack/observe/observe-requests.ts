@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App, ReceiverEvent } from '@slack/bolt';
 import { type Logger, withLogScope } from '../../logger.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { describeSlackRequest } from './describe.js';
+import { describeIncoming } from './describe.js';
 import { CONTEXT_LOG_KEY, logFieldsOf, runTracked, type TrackedRequest, trackedRequest } from './scope.js';
 
 /**
@@ -23,8 +23,10 @@ export function observeSlackRequests(
   const { log, metrics } = options;
   const processEvent = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent) => {
+    const described = describeIncoming(event.body);
     const request: TrackedRequest = {
-      ...describeSlackRequest(event.body),
+      ...described.info,
+      ...(described.accessRoute ? { accessRoute: described.accessRoute } : {}),
       reqId: randomUUID(),
       outcome: 'ok',
       startedAt: performance.now(),
@@ -35,7 +37,12 @@ export function observeSlackRequests(
         metrics?.acked(request.kind, request.ackMs / 1000);
       }
       // Field errors: the engine refused what the form said, and the modal tells the person.
-      if (isFieldErrors(response) && request.outcome === 'ok') request.outcome = 'refused';
+      // Answers from src/slack/refusals.ts carry their code already; other field errors (a
+      // form's own checks) count as invalid input.
+      if (isFieldErrors(response) && request.outcome === 'ok') {
+        request.outcome = 'refused';
+        request.refusalCode = 'input.invalid';
+      }
       return event.ack(response);
     };
     const scope = {
@@ -60,9 +67,13 @@ export function observeSlackRequests(
       throw error;
     } finally {
       metrics?.slackRequest(request.kind, request.id, request.outcome);
+      if (request.outcome === 'refused') {
+        metrics?.slackRefusal(request.kind, request.id, request.refusalCode ?? 'unlabelled');
+      }
       requestLog.info(
         {
           outcome: request.outcome,
+          ...(request.refusalCode ? { refusal: request.refusalCode } : {}),
           ackMs: request.ackMs === undefined ? undefined : Math.round(request.ackMs),
           ms: Math.round(performance.now() - request.startedAt),
         },

@@ -3,7 +3,7 @@ import type { Context } from '@slack/bolt';
 import { formatRequestId } from '../../domain/states.js';
 import { addLogFields, type LogFields, type Logger } from '../../logger.js';
 import type { RequestOutcome } from '../../metrics/metrics.js';
-import type { SlackRequestInfo } from './describe.js';
+import type { AccessRoute, SlackRequestInfo } from './describe.js';
 
 /** One incoming Slack request while it is handled: who, what, and how it ended so far. */
 export interface TrackedRequest extends SlackRequestInfo {
@@ -12,6 +12,10 @@ export interface TrackedRequest extends SlackRequestInfo {
   /** performance.now() when the app received it. */
   startedAt: number;
   ackMs?: number;
+  /** The code of the refusal the person was told (`request.already_decided`), once refused. */
+  refusalCode?: string;
+  /** `/access …`: the sub-command and its arguments, routed once when the request came in. */
+  accessRoute?: AccessRoute;
 }
 
 const current = new AsyncLocalStorage<TrackedRequest>();
@@ -24,21 +28,15 @@ export function trackedRequest(): TrackedRequest | undefined {
   return current.getStore();
 }
 
-/** The engine refused what the person asked (they were told why): outcome `refused`. */
-export function noteRefused(): void {
-  const request = current.getStore();
-  if (request && request.outcome === 'ok') request.outcome = 'refused';
-}
-
 /**
- * Whether an answer is a refusal, by the house convention that a refusal leads with :no_entry:
- * (errorReply, refusalReply): sub-commands catch their refusals and return them as answers.
+ * The engine refused what the person asked (they were told why): outcome `refused`, labelled with
+ * the refusal's code. Only src/slack/refusals.ts and the out-of-date answers call it.
  */
-export function showsRefusal(reply: { text: string; blocks?: unknown[] } | null): boolean {
-  if (!reply) return false;
-  const first = reply.blocks?.[0] as { text?: { text?: unknown } } | undefined;
-  const lead = typeof first?.text?.text === 'string' ? first.text.text : reply.text;
-  return lead.trimStart().startsWith(':no_entry:');
+export function noteRefused(code: string): void {
+  const request = current.getStore();
+  if (request?.outcome !== 'ok') return;
+  request.outcome = 'refused';
+  request.refusalCode = code;
 }
 
 /** Something broke on our side while answering: outcome `error`. */

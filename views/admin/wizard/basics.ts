@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { context } from '../../blocks.js';
 import { userText } from '../../mrkdwn.js';
 import { checkbox, input, multiStaticSelect, option, staticSelect, textInput } from '../inputs.js';
-import { isEditing, WIZARD_LIMITS, type WizardDraft } from './draft.js';
+import { isEditing, WIZARD_LIMITS, type WizardDraft } from './model.js';
 import type { WizardData } from './shell.js';
 import {
   checkedOf,
@@ -72,6 +72,7 @@ export function basicsBlocks(draft: WizardDraft, data: WizardData): KnownBlock[]
             ordered.map((p) => option(p.name, String(p.id))),
             draft.incompatibleIds.map(String),
             'Packages that exclude this one',
+            WIZARD_LIMITS.incompatible,
           ),
           {
             optional: true,

@@ -1,7 +1,8 @@
-import type { ModalView } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { basicsBlocks, readBasics } from './basics.js';
-import type { WizardDraft, WizardStep } from './draft.js';
 import { lifecycleBlocks, readLifecycle } from './lifecycle.js';
+import type { WizardDraft } from './model.js';
+import type { WizardStep } from './navigation.js';
 import { questionsBlocks, readQuestions } from './questions.js';
 import { readRequests, requestsBlocks } from './requests.js';
 import { readResources, resourcesBlocks } from './resources.js';
@@ -11,21 +12,25 @@ import type { StateValues, StepReading } from './state.js';
 
 export type { WizardData } from './shell.js';
 
-/** The modal for the draft's current step. */
-export function wizardStepView(draft: WizardDraft, data: WizardData): ModalView {
+/** The modal for the draft's current step; `draftId` is the draft's row in the store. */
+export function wizardStepView(draft: WizardDraft, data: WizardData, draftId: string): ModalView {
+  return wizardModal(draft, stepBlocks(draft, data), draftId);
+}
+
+function stepBlocks(draft: WizardDraft, data: WizardData): KnownBlock[] {
   switch (draft.step) {
     case 'basics':
-      return wizardModal(draft, basicsBlocks(draft, data));
+      return basicsBlocks(draft, data);
     case 'resources':
-      return wizardModal(draft, resourcesBlocks(draft, data));
+      return resourcesBlocks(draft, data);
     case 'requests':
-      return wizardModal(draft, requestsBlocks(draft, data));
+      return requestsBlocks(draft, data);
     case 'questions':
-      return wizardModal(draft, questionsBlocks(draft, data));
+      return questionsBlocks(draft, data);
     case 'lifecycle':
-      return wizardModal(draft, lifecycleBlocks(draft, data));
+      return lifecycleBlocks(draft, data);
     case 'review':
-      return wizardModal(draft, reviewBlocks(draft, data));
+      return reviewBlocks(draft, data);
   }
 }
 
@@ -51,16 +56,3 @@ export function readWizardStep(
       return { ok: true, draft };
   }
 }
-
-/**
- * The input a step reports a problem on when the draft no longer fits private_metadata
- * (an input block_id, so Slack shows it as a field error).
- */
-export const OVERFLOW_FIELD: Record<WizardStep, string | null> = {
-  basics: 'description',
-  resources: 'resources',
-  requests: 'requestor_users',
-  questions: 'question_1',
-  lifecycle: 'reviewer_ids',
-  review: null,
-};

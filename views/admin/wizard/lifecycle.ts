@@ -1,7 +1,7 @@
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { context } from '../../blocks.js';
 import { datepicker, input, multiUsers, numberInput, option, radio, staticSelect, yesNo } from '../inputs.js';
-import { type ExpiryDraft, type ReviewDecisionDefault, WIZARD_LIMITS, type WizardDraft } from './draft.js';
+import { type ExpiryDraft, type ReviewDecisionDefault, WIZARD_LIMITS, type WizardDraft } from './model.js';
 import type { WizardData } from './shell.js';
 import {
   dateOf,
@@ -115,10 +115,15 @@ export function lifecycleBlocks(draft: WizardDraft, _data: WizardData): KnownBlo
       ),
       { optional: true },
     ),
-    input('reviewer_ids', 'Specific reviewers', multiUsers('reviewer_ids', review?.reviewerIds ?? []), {
-      optional: true,
-      hint: `With "Specific reviewers". Up to ${WIZARD_LIMITS.reviewers}.`,
-    }),
+    input(
+      'reviewer_ids',
+      'Specific reviewers',
+      multiUsers('reviewer_ids', review?.reviewerIds ?? [], 'Pick people', WIZARD_LIMITS.reviewers),
+      {
+        optional: true,
+        hint: `With "Specific reviewers". Up to ${WIZARD_LIMITS.reviewers}.`,
+      },
+    ),
     input(
       'review_default',
       'If a reviewer does not answer',

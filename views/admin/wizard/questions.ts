@@ -1,14 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import { context, section } from '../../blocks.js';
+import { actions, button, context, section } from '../../blocks.js';
+import { ACTION } from '../../ids.js';
 import { userText } from '../../mrkdwn.js';
 import { checkbox, input, option, radio, textInput } from '../inputs.js';
-import {
-  isEditing,
-  type QuestionDraft,
-  questionsAsDrafts,
-  WIZARD_LIMITS,
-  type WizardDraft,
-} from './draft.js';
+import { isEditing, type QuestionDraft, WIZARD_LIMITS, type WizardDraft } from './model.js';
+import { questionsAsDrafts } from './policy-mapping.js';
 import type { WizardData } from './shell.js';
 import {
   checkedOf,
@@ -20,6 +16,13 @@ import {
 } from './state.js';
 
 const CHOICE_MAX = 75;
+/** Empty question fields shown to start with; one more appears as each is filled. */
+const FIRST_SLOTS = 3;
+
+/** How many questions the step shows fields for: every one asked, and one empty, up to the limit. */
+export function questionSlots(asked: number): number {
+  return Math.min(WIZARD_LIMITS.questions, Math.max(FIRST_SLOTS, asked + 1));
+}
 
 /** Whether stored questions fit the wizard's fields (else the step shows them and keeps them). */
 export function questionsFitWizard(questions: readonly QuestionDraft[]): boolean {
@@ -82,7 +85,10 @@ function questionBlocks(q: QuestionDraft | undefined, n: number): KnownBlock[] {
   ];
 }
 
-/** Step 4: up to three questions for the request form. */
+/**
+ * Step 4: questions for the request form, up to the engine's ten. "Another question" keeps what
+ * was typed and shows one more empty question (the Back action, to this same step).
+ */
 export function questionsBlocks(draft: WizardDraft, data: WizardData): KnownBlock[] {
   const questions = shownQuestions(draft, data);
   if (isEditing(draft) && draft.questions === null && !questionsFitWizard(questions)) {
@@ -94,10 +100,18 @@ export function questionsBlocks(draft: WizardDraft, data: WizardData): KnownBloc
       ),
     ];
   }
-  return [
+  const slots = questionSlots(questions.length);
+  const blocks: KnownBlock[] = [
     context('Questions shown on the request form, answered by the requestor. All optional.'),
-    ...[1, 2, 3].flatMap((n) => questionBlocks(questions[n - 1], n)),
+    ...Array.from({ length: slots }, (_, i) => questionBlocks(questions[i], i + 1)).flat(),
   ];
+  if (slots < WIZARD_LIMITS.questions) {
+    blocks.push(
+      actions('question_more', [button('Another question', ACTION.wizardBack, 'questions')]),
+      context(`Fill the last question, then add another. Up to ${WIZARD_LIMITS.questions}.`),
+    );
+  }
+  return blocks;
 }
 
 export function readQuestions(
@@ -108,8 +122,9 @@ export function readQuestions(
   if (values.question_1 === undefined) return { ok: true, draft };
   const errors: FieldErrors = {};
   const questions: QuestionDraft[] = [];
-  for (const n of [1, 2, 3]) {
+  for (let n = 1; n <= WIZARD_LIMITS.questions; n += 1) {
     const id = `question_${n}`;
+    if (values[id] === undefined) break;
     const text = textOf(values, id);
     if (!text) continue;
     const kind = optionOf(values, `${id}_kind`) === 'choice' ? 'choice' : 'text';

@@ -12,7 +12,7 @@ import {
   radio,
   yesNo,
 } from '../inputs.js';
-import { type StageDraft, WIZARD_LIMITS, type WizardDraft } from './draft.js';
+import { type StageDraft, WIZARD_LIMITS, type WizardDraft } from './model.js';
 import { usergroupOption } from './resources.js';
 import type { WizardData } from './shell.js';
 import {
@@ -42,7 +42,7 @@ function stageBlocks(stage: StageDraft | undefined, index: number): KnownBlock[]
     input(
       `approvers${sfx}`,
       `Stage ${n} approvers`,
-      multiUsers(`approvers${sfx}`, stage?.approverUserIds ?? []),
+      multiUsers(`approvers${sfx}`, stage?.approverUserIds ?? [], 'Pick people', WIZARD_LIMITS.approvers),
       {
         optional: true,
         hint:
@@ -54,7 +54,12 @@ function stageBlocks(stage: StageDraft | undefined, index: number): KnownBlock[]
     input(
       `fallback_approvers${sfx}`,
       `Stage ${n} fallback approvers`,
-      multiUsers(`fallback_approvers${sfx}`, stage?.fallbackUserIds ?? []),
+      multiUsers(
+        `fallback_approvers${sfx}`,
+        stage?.fallbackUserIds ?? [],
+        'Pick people',
+        WIZARD_LIMITS.fallbackApprovers,
+      ),
       {
         optional: true,
         hint: `Asked instead when the requestor is the only approver. Up to ${WIZARD_LIMITS.fallbackApprovers}.`,
@@ -99,10 +104,15 @@ export function requestsBlocks(draft: WizardDraft, data: WizardData): KnownBlock
         draft.requestorScope,
       ),
     ),
-    input('requestor_users', 'Specific people', multiUsers('requestor_users', draft.requestorUserIds), {
-      optional: true,
-      hint: `With "Specific people". Up to ${WIZARD_LIMITS.requestorUsers}.`,
-    }),
+    input(
+      'requestor_users',
+      'Specific people',
+      multiUsers('requestor_users', draft.requestorUserIds, 'Pick people', WIZARD_LIMITS.requestorUsers),
+      {
+        optional: true,
+        hint: `With "Specific people". Up to ${WIZARD_LIMITS.requestorUsers}; for more, add a user group below.`,
+      },
+    ),
     input(
       'requestor_groups',
       'Members of these user groups',
@@ -110,6 +120,7 @@ export function requestsBlocks(draft: WizardDraft, data: WizardData): KnownBlock
         ACTION.pickUsergroups,
         draft.requestorUsergroupIds.map((id) => usergroupOption(id, data.usergroupNames)),
         'Type to find a user group',
+        WIZARD_LIMITS.requestorGroups,
       ),
       { optional: true, hint: `With "Specific people". Up to ${WIZARD_LIMITS.requestorGroups}.` },
     ),

@@ -10,7 +10,7 @@ import {
   option,
   staticSelect,
 } from '../inputs.js';
-import { isEditing, pickKey, type ResourcePick, WIZARD_LIMITS, type WizardDraft } from './draft.js';
+import { isEditing, pickKey, type ResourcePick, WIZARD_LIMITS, type WizardDraft } from './model.js';
 import type { WizardData } from './shell.js';
 import {
   conversationsOf,
@@ -51,10 +51,11 @@ export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBloc
         ACTION.pickUsergroups,
         groups.map((id) => usergroupOption(id, data.usergroupNames)),
         'Type to find a user group',
+        WIZARD_LIMITS.usergroups,
       ),
       { optional: true, hint: `Every user group in the workspace. Up to ${WIZARD_LIMITS.usergroups}.` },
     ),
-    input('channels', 'Channels', multiChannels('channels', channels), {
+    input('channels', 'Channels', multiChannels('channels', channels, WIZARD_LIMITS.channels), {
       optional: true,
       hint: `Up to ${WIZARD_LIMITS.channels}. Gatehouse must be a member of a channel to add people to it.`,
     }),
@@ -65,7 +66,13 @@ export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBloc
       input(
         'webhooks',
         'Webhook apps and roles',
-        multiStaticSelect('webhooks', options, webhooks, 'Pick an app and a role'),
+        multiStaticSelect(
+          'webhooks',
+          options,
+          webhooks,
+          'Pick an app and a role',
+          WIZARD_LIMITS.webhookRoles,
+        ),
         { optional: true, hint: `Apps registered in this catalog. Up to ${WIZARD_LIMITS.webhookRoles}.` },
       ),
     );

@@ -3,17 +3,19 @@ import { actions, button, context, plain, section } from '../../blocks.js';
 import { ACTION } from '../../ids.js';
 import { userText } from '../../mrkdwn.js';
 import { engineText } from '../text.js';
-import { encodeDraft, STEP_TITLES, type WizardDraft, type WizardStep } from './draft.js';
+import type { WizardDraft } from './model.js';
+import { STEP_TITLES, type WizardStep } from './navigation.js';
 import { wizardTitle } from './shell.js';
+import { wizardMetadata } from './store-codec.js';
 
 /** Shown at once when Create / Save is pressed, while the engine works. */
-export function wizardProgressView(draft: WizardDraft): ModalView {
+export function wizardProgressView(draft: WizardDraft, draftId: string): ModalView {
   const verb = draft.packageId !== null ? 'Saving' : 'Creating';
   return {
     type: 'modal',
     title: plain(wizardTitle(draft), 24),
     close: plain('Close', 24),
-    private_metadata: encodeDraft(draft),
+    private_metadata: wizardMetadata(draftId),
     blocks: [section(`:hourglass_flowing_sand: ${verb} *${userText(draft.name, 80)}*…`)],
   };
 }
@@ -55,36 +57,33 @@ export function wizardDoneView(outcome: WizardOutcome): ModalView {
 }
 
 /**
- * The engine refused (or Slack failed): the sentence, what was already saved, and a way back to
- * the step to fix — the draft is kept.
+ * The engine refused (or Slack failed): the sentence, and a way back to the step to fix. Create
+ * and Save apply the whole draft in one transaction, so nothing was saved; the draft is kept.
  */
 export function wizardFailedView(
   draft: WizardDraft,
+  draftId: string,
   message: string,
   backTo: WizardStep,
-  done: string[] = [],
 ): ModalView {
-  const blocks: KnownBlock[] = [section(`:no_entry: ${engineText(message)}`)];
-  if (done.length) {
-    blocks.push(
-      section(
-        `Already saved:\n${done
-          .slice(0, 20)
-          .map((line) => `• ${line}`)
-          .join('\n')}`,
-      ),
-    );
-  }
-  blocks.push(
+  const blocks: KnownBlock[] = [
+    section(`:no_entry: ${engineText(message)}`),
+    context(nothingSavedWords(draft)),
     actions('wizard_nav', [button(`Back to ${STEP_TITLES[backTo]}`, ACTION.wizardBack, backTo, 'primary')]),
-  );
+  ];
   return {
     type: 'modal',
     title: plain(wizardTitle(draft), 24),
     close: plain('Cancel', 24),
-    private_metadata: encodeDraft(draft),
+    private_metadata: wizardMetadata(draftId),
     blocks,
   };
+}
+
+function nothingSavedWords(draft: WizardDraft): string {
+  return draft.packageId !== null
+    ? 'Nothing was changed: the package is as it was. Your answers are kept.'
+    : 'Nothing was created. Your answers are kept.';
 }
 
 /** Someone who may not create packages clicked "New access package", or the package is gone. */

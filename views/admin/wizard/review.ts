@@ -4,7 +4,8 @@ import { context, fields, header, section } from '../../blocks.js';
 import { userText } from '../../mrkdwn.js';
 import { policyFields } from '../policy-words.js';
 import { channelMention, engineText, listWords, usergroupMention } from '../text.js';
-import { isEditing, policySettingsFrom, type ResourcePick, type WizardDraft } from './draft.js';
+import { isEditing, type ResourcePick, type WizardDraft } from './model.js';
+import { policySettingsFrom } from './policy-mapping.js';
 import type { WizardData } from './shell.js';
 
 /** The policy the draft describes, complete (defaults filled), or the reason it isn't one. */
@@ -36,12 +37,17 @@ export function resourceWords(
   }
 }
 
+/** Resource roles named one by one in the review (a section holds 3000 characters). */
+const RESOURCES_LISTED = 20;
+
 /** Step 6: everything in words, the engine's warnings, and Create (or Save). */
 export function reviewBlocks(draft: WizardDraft, data: WizardData): KnownBlock[] {
   const description = draft.description ?? data.current?.description ?? '';
   const blocks: KnownBlock[] = [header(draft.name || 'Access package')];
   if (description) blocks.push(section(userText(description, 2000)));
-  const resources = draft.resources.map((r) => `• ${resourceWords(r, data)}`);
+  const resources = draft.resources.slice(0, RESOURCES_LISTED).map((r) => `• ${resourceWords(r, data)}`);
+  const more = draft.resources.length - RESOURCES_LISTED;
+  if (more > 0) resources.push(`• …and ${more} more`);
   blocks.push(
     section(
       `*Catalog:* ${userText(data.catalogName, 80)}\n*Resource roles*\n${resources.length ? resources.join('\n') : '_none: holders get nothing_'}`,

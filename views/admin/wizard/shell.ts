@@ -3,15 +3,9 @@ import type { PolicySettings } from '../../../src/domain/policy.js';
 import { actions, button, context, plain } from '../../blocks.js';
 import { ACTION, CALLBACK } from '../../ids.js';
 import { userText } from '../../mrkdwn.js';
-import {
-  encodeDraft,
-  isEditing,
-  previousStep,
-  STEP_TITLES,
-  stepNumber,
-  WIZARD_STEPS,
-  type WizardDraft,
-} from './draft.js';
+import { isEditing, type WizardDraft } from './model.js';
+import { previousStep, STEP_TITLES, stepBlockId, stepNumber, WIZARD_STEPS } from './navigation.js';
+import { wizardMetadata } from './store-codec.js';
 
 /** What the steps show besides the draft, read from the engine (and Slack's names) by the listener. */
 export interface WizardData {
@@ -60,8 +54,11 @@ export function wizardTitle(draft: Pick<WizardDraft, 'packageId'>): string {
   return draft.packageId !== null ? 'Edit access package' : 'New access package';
 }
 
-/** The modal around a step: where we are, the step's blocks, Back, and Next / Create / Save. */
-export function wizardModal(draft: WizardDraft, blocks: KnownBlock[]): ModalView {
+/**
+ * The modal around a step: where we are (its block_id names the step), the step's blocks, Back,
+ * and Next / Create / Save. private_metadata is the draft's id in the store, nothing more.
+ */
+export function wizardModal(draft: WizardDraft, blocks: KnownBlock[], draftId: string): ModalView {
   const n = stepNumber(draft.step);
   const where = `Step ${n} of ${WIZARD_STEPS.length} · *${STEP_TITLES[draft.step]}*`;
   const named = draft.name && draft.step !== 'basics' ? ` — ${userText(draft.name, 80)}` : '';
@@ -84,7 +81,7 @@ export function wizardModal(draft: WizardDraft, blocks: KnownBlock[]): ModalView
     title: plain(wizardTitle(draft), 24),
     submit: plain(submit, 24),
     close: plain('Cancel', 24),
-    private_metadata: encodeDraft(draft),
-    blocks: [context(`${where}${named}`), ...blocks, ...back],
+    private_metadata: wizardMetadata(draftId),
+    blocks: [{ ...context(`${where}${named}`), block_id: stepBlockId(draft.step) }, ...blocks, ...back],
   };
 }

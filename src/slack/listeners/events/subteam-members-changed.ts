@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { setUsergroupMembers } from '../../../services/catalog/users.js';
 import { SYSTEM } from '../../../services/context.js';
 import type { SlackContext } from '../../context.js';
+import { refreshHome } from '../../portal/home.js';
 import { classifySlackError } from '../../web-api-errors.js';
-import { refreshHome } from '../portal/home.js';
 
 const userId = z.string().regex(/^[UW][A-Z0-9]+$/);
 const membersChanged = z.object({
