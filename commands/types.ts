@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { RequestablePackage } from '../src/services/catalog/catalog-queries.js';
 import type { EngineDeps } from '../src/services/context.js';
+import type { RequestStanding } from '../src/services/requests/request-queries.js';
 
 /** What a sub-command answers: an ephemeral message, or nothing when it opened a modal. */
 export type CommandReply = { text: string; blocks?: KnownBlock[] } | null;
@@ -18,8 +19,11 @@ export interface CommandSlack {
   /** Asks Slack who this person is (users.info), so the engine knows someone not met yet. */
   lookUpUser(userId: string): Promise<void>;
   openModal(view: ModalView): Promise<void>;
-  /** The request form for a package this person may request; refuses when they have it or asked. */
-  openRequestModal(entry: RequestablePackage): Promise<void>;
+  /**
+   * The request form for a package this person may request; refuses when they have it or asked
+   * (from `standing` when the command read it already, else it is read).
+   */
+  openRequestModal(entry: RequestablePackage, standing?: RequestStanding): Promise<void>;
   /** The package wizard: a new package, or editing the one named; refuses when this person may not. */
   openPackageWizard(packageText?: string): Promise<void>;
 }

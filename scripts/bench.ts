@@ -5,12 +5,14 @@ import { benchHome, type HomeRow } from './bench/home.js';
 import { fixed, loadLine, machineLine, say, table } from './bench/output.js';
 import { benchSlash, SLASH_TEXT, type SlashRow } from './bench/slash.js';
 import { postgresAdminUrl, postgresVersion, type StoreKind } from './bench/stores.js';
+import { benchUsergroup, type UsergroupRow } from './bench/usergroup.js';
 import { installedVersion } from './bench/versions.js';
 
 /**
  * `npm run bench`: one run, side by side — the slash-command path against a bare Bolt app,
  * request to delivery against raw INSERTs, the App Home build and publish, and the expiry
- * sweep against a plain UPDATE — on PGlite and PostgreSQL. Options: --only a,b,c,d and
+ * sweep against a plain UPDATE, 500 grants to one user group under Slack's real tiers — on
+ * PGlite and PostgreSQL. Options: --only a,b,c,d,e and
  * --db pglite,postgres; the sizes are the brief's.
  */
 
@@ -19,6 +21,9 @@ const SLASH_CONCURRENCY = [8, 50];
 const DELIVERY_SECONDS = 4;
 const HOME = { packages: 500, assignments: 200, runs: 100 };
 const EXPIRY_COUNT = 20_000;
+const GROUP_GRANTS = 500;
+/** The one-call-per-grant comparison runs this long at most (it would take ~28 min). */
+const PER_GRANT_CAP_SECONDS = 60;
 /** The app's default EXPIRY_BATCH_SIZE, as a start-up with no such variable reads it. */
 const EXPIRY_BATCH = readConfig({
   SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -221,8 +226,48 @@ function expirySection(rows: readonly ExpiryRow[]): void {
   );
 }
 
+function usergroupSection(rows: readonly UsergroupRow[]): void {
+  say(
+    `## e. ${GROUP_GRANTS} grants to one user group with the simulated workspace enforcing Slack's real tier limits (scale 1)`,
+  );
+  say(
+    'usergroups.users.list / .update are Tier 2 (20 a minute each); each grant is created and its delivery started at',
+  );
+  say(
+    `once, as after a person's request. floor = one list + one update per ${1000} grants. The one-call-per-grant row`,
+  );
+  say(`(the connector without its batch method, as before) stops after ${PER_GRANT_CAP_SECONDS} s.`);
+  say();
+  say(
+    table(
+      ['database', 'delivery', 'members in', 'seconds', 'usergroups calls', 'updates', 'floor', '429s'],
+      rows.map((r) => [
+        label(r.kind),
+        r.mode,
+        `${r.membersIn}/${r.grants}`,
+        fixed(r.seconds, 1),
+        r.calls,
+        r.updates,
+        r.floor,
+        r.rateLimited,
+      ]),
+    ),
+  );
+  say();
+  say(
+    'goal all in within 180 s: ' +
+      rows
+        .filter((r) => r.mode === 'batched')
+        .map(
+          (r) =>
+            `${label(r.kind)} ${r.membersIn === r.grants && r.seconds <= 180 ? 'met' : 'missed'} (${fixed(r.seconds, 1)} s, ${r.calls} calls vs floor ${r.floor})`,
+        )
+        .join(', '),
+  );
+}
+
 async function main(): Promise<void> {
-  const sections = new Set(option('only') ?? ['a', 'b', 'c', 'd']);
+  const sections = new Set(option('only') ?? ['a', 'b', 'c', 'd', 'e']);
   const started = performance.now();
   const pg = await postgresVersion();
   const kinds = (option('db') ?? ['pglite', 'postgres']).filter(
@@ -269,6 +314,20 @@ async function main(): Promise<void> {
     for (const kind of kinds)
       rows.push(...(await benchExpiry({ kind, count: EXPIRY_COUNT, batchSizes: [EXPIRY_BATCH] })));
     expirySection(rows);
+    say();
+  }
+  if (sections.has('e')) {
+    const rows: UsergroupRow[] = [];
+    for (const kind of kinds) rows.push(await benchUsergroup({ kind, grants: GROUP_GRANTS }));
+    rows.push(
+      await benchUsergroup({
+        kind: kinds[0] ?? 'pglite',
+        grants: GROUP_GRANTS,
+        perGrant: true,
+        capSeconds: PER_GRANT_CAP_SECONDS,
+      }),
+    );
+    usergroupSection(rows);
     say();
   }
   say(`whole run: ${fixed((performance.now() - started) / 1000, 0)} s; ${loadLine()}`);

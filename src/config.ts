@@ -69,6 +69,21 @@ const envSchema = z.object({
     .refine((networks) => networks.every((n) => parseNetwork(n) !== null), {
       message: 'each entry must be an IP address or a network like 10.20.0.0/16',
     }),
+  LDAP_URL: z
+    .string()
+    .regex(/^ldaps?:\/\/[^/\s]+\/?$/, 'must be ldap://host[:port] (StartTLS) or ldaps://host[:port]')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LDAP_BIND_DN: z.string().trim().optional(),
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  LDAP_BASE_DN: z.string().trim().optional(),
+  LDAP_USER_ATTRIBUTE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an attribute name like mail or userPrincipalName')
+    .default('mail'),
+  LDAP_STARTTLS: z.enum(['on', 'off']).default('on'),
+  LDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  LDAP_EMPTY_GROUP_MEMBER: z.string().trim().optional(),
 });
 
 export type Config = {
@@ -90,6 +105,8 @@ export type Config = {
   postPacing: boolean;
   /** Multiplies the pacing's rates and bursts: a sandbox whose fake Slack runs faster limits matches it. */
   postRateScale: number;
+  /** The directory LDAP groups are written to; null when LDAP_URL is not set. */
+  ldap: LdapConfig | null;
   slack: {
     botToken: string;
     signingSecret: string | undefined;
@@ -97,6 +114,36 @@ export type Config = {
     apiUrl: string | undefined;
   };
 };
+
+export interface LdapConfig {
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  userAttribute: string;
+  startTls: boolean;
+  timeoutMs: number;
+  emptyGroupMember: string | undefined;
+}
+
+/** LDAP settings, or the problems: once LDAP_URL is set, the bind and base DNs are required. */
+function ldapConfig(e: z.infer<typeof envSchema>, problems: string[]): LdapConfig | null {
+  if (!e.LDAP_URL) return null;
+  const missing = (name: string) => problems.push(`${name}: missing: LDAP_URL is set, so Gatehouse needs it`);
+  if (!e.LDAP_BIND_DN) missing('LDAP_BIND_DN');
+  if (!e.LDAP_BIND_PASSWORD) missing('LDAP_BIND_PASSWORD');
+  if (!e.LDAP_BASE_DN) missing('LDAP_BASE_DN');
+  return {
+    url: e.LDAP_URL.replace(/\/$/, ''),
+    bindDn: e.LDAP_BIND_DN ?? '',
+    bindPassword: e.LDAP_BIND_PASSWORD ?? '',
+    baseDn: e.LDAP_BASE_DN ?? '',
+    userAttribute: e.LDAP_USER_ATTRIBUTE,
+    startTls: e.LDAP_STARTTLS === 'on',
+    timeoutMs: e.LDAP_TIMEOUT_MS,
+    emptyGroupMember: e.LDAP_EMPTY_GROUP_MEMBER || undefined,
+  };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -121,6 +168,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "SLACK_SIGNING_SECRET: missing: HTTP mode needs the app's signing secret (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
+  const ldap = ldapConfig(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
@@ -136,6 +184,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
     postPacing: e.SLACK_POST_PACING === 'on',
     postRateScale: e.SLACK_POST_RATE_SCALE,
+    ldap,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -143,4 +192,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.SLACK_API_URL,
     },
   };
+}
+
+/** Where the store is, for tools that need nothing else (`npm run audit`): DATABASE_URL or DATA_DIR. */
+export interface StoreConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}
+
+export function readStoreConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const parsed = envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }).safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.DATA_DIR };
 }

@@ -100,7 +100,12 @@ function levelOf(line: string): number {
 
 /** The configured values that must never reach a log line: tokens, the signing secret, the database password. */
 export function configSecrets(config: Config): string[] {
-  const secrets = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  const secrets = [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.ldap?.bindPassword,
+  ];
   if (config.databaseUrl) {
     try {
       const password = new URL(config.databaseUrl).password;

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { type Clock, OffsetClock } from './clock.js';
 import type { Config } from './config.js';
+import { ldapGroupConnector, ldapNotConfigured } from './connectors/ldap-group.js';
+import { MethodPacer, scaledMethodLimits } from './connectors/method-pacer.js';
 import type { ConnectorRegistry } from './connectors/port.js';
 import { slackChannelConnector } from './connectors/slack-channel.js';
 import { slackUsergroupConnector } from './connectors/slack-usergroup.js';
@@ -17,6 +19,7 @@ import { jobObserver } from './metrics/job-observer.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { metricsHandler } from './metrics/route.js';
 import { readOutboxGauges } from './metrics/store-probes.js';
+import { userEmail } from './services/catalog/users.js';
 import type { EngineDeps } from './services/context.js';
 import { deliverFulfilments } from './services/lifecycle/delivery-runner.js';
 import { type PacingLimits, SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
@@ -50,6 +53,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Tests replace connectors (a failing webhook, say); the Slack ones are the default. */
   connectors?: Partial<ConnectorRegistry>;
+  /** The clock (and sleep) Slack's limits are paced on; the wall clock when unset. The sandbox shares one with its fake. */
+  pacing?: { clock: Clock; sleep?: (ms: number) => Promise<void> };
 }
 
 /**
@@ -71,28 +76,36 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
   const background = backgroundClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, log });
   const metrics = createMetrics({ readStore: () => readOutboxGauges(database.db), log });
   const webhookTargets = networkTargets(config.webhookAllowedNetworks);
+  const pacingClock = options.pacing?.clock ?? wallClock;
+  // Connector calls are paced per method under Slack's tiers, as DMs are (SLACK_POST_PACING).
+  const methodPacer = config.postPacing
+    ? new MethodPacer(scaledMethodLimits(config.postRateScale), pacingClock, options.pacing?.sleep)
+    : undefined;
   const deps: EngineDeps = {
     database,
     clock,
     adminUserIds: config.adminUserIds,
     connectors: {
-      slack_usergroup: slackUsergroupConnector(background),
-      slack_channel: slackChannelConnector(background),
+      slack_usergroup: slackUsergroupConnector(background, { pacer: methodPacer }),
+      slack_channel: slackChannelConnector(background, { pacer: methodPacer }),
       webhook: webhookConnector({ wallClock, targets: webhookTargets }),
+      ldap_group: config.ldap
+        ? ldapGroupConnector(config.ldap, (userId) => userEmail(deps, userId))
+        : ldapNotConfigured(),
       ...options.connectors,
     },
+    ...(config.ldap ? { ldapBaseDn: config.ldap.baseDn } : {}),
     log,
     batchSize: config.expiryBatchSize,
     webhookTargets,
     // A person's action is acked at once; its grants and revokes are delivered right after, as
-    // work the job runner (started below, before any Slack request comes in) tracks.
+    // work the job runner (started below, before any Slack request comes in) tracks. The DMs
+    // the delivery queues wake the outbox job when its transaction commits, like any other.
     deliverLater: (ids, preclaimed) =>
-      jobs.track(
-        deliverFulfilments(deps, ids, { preclaimed }).then((report) => {
-          metrics.deliveries(report);
-          jobs.kick();
-        }),
-      ),
+      jobs.track(deliverFulfilments(deps, ids, { preclaimed }).then((report) => metrics.deliveries(report))),
+    // Wake on write: a committed transaction that queued DMs or untaken fulfilments runs just
+    // those jobs now; a read wakes nothing; everything else waits for the scheduled tick.
+    wake: (woken) => jobs.kick([...woken]),
   };
   const notifier = slackNotifier(deps, background, {
     refreshHome: (userId) => refreshHome({ engine: deps, log }, background, userId),
@@ -109,7 +122,13 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
         render: notifier.render,
         afterSend: notifier.afterSend,
         ...(config.postPacing
-          ? { pacer: new SendPacer(scaledPostLimits(config.postRateScale), wallClock) }
+          ? {
+              pacer: new SendPacer(
+                scaledPostLimits(config.postRateScale),
+                pacingClock,
+                options.pacing?.sleep,
+              ),
+            }
           : {}),
       },
       reconcile,
@@ -135,7 +154,6 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     log,
     routes,
     port: config.port,
-    afterChange: () => jobs.kick(),
     metrics,
   });
   let port: number;

@@ -7,12 +7,23 @@ import type { AccessCommand } from '../types.js';
 import { resolveCatalog } from './resolve.js';
 
 const USAGE =
-  'resource add usergroup @group | channel #channel | webhook <name> <https-url> <role,role> [to <catalog>]';
+  'resource add usergroup @group | channel #channel | webhook <name> <https-url> <role,role> | ldap <group DN> [to <catalog>]';
 
 export type ResourceAddArgs =
   | { kind: 'slack_usergroup'; externalId: string; name: string | null; catalog: string | null }
   | { kind: 'slack_channel'; externalId: string; name: string | null; catalog: string | null }
-  | { kind: 'webhook'; name: string; url: string; roles: string[]; catalog: string | null };
+  | { kind: 'webhook'; name: string; url: string; roles: string[]; catalog: string | null }
+  | { kind: 'ldap_group'; externalId: string; name: string; catalog: string | null };
+
+/** `ldap cn=Marketing,ou=Groups,dc=woodgrove,dc=com [to Marketing]`: a DN holds `=`, a catalog name doesn't. */
+function parseLdapGroup(text: string): ResourceAddArgs | null {
+  const match = /^(.*=[^=]*?)(?:\s+(?:to|in)\s+([^=<>]+))?$/i.exec(text.trim());
+  if (!match) return null;
+  const dn = match[1]!.trim();
+  const first = /^[^=]+=((?:[^,\\]|\\.)+)/.exec(dn);
+  const name = (first?.[1] ?? dn).replace(/\\(.)/g, '$1').trim();
+  return { kind: 'ldap_group', externalId: dn, name, catalog: match[2]?.trim() ?? null };
+}
 
 /** ` to <catalog>` / ` in <catalog>` at the end. */
 function splitCatalog(text: string): { head: string; catalog: string | null } {
@@ -22,10 +33,11 @@ function splitCatalog(text: string): { head: string; catalog: string | null } {
 
 /**
  * `usergroup <!subteam^S123|@handle>` (or the id), `channel <#C123|name>` (or the id),
- * `webhook <name> <url> <roles>`; Slack sends mentions and links in angle brackets.
+ * `webhook <name> <url> <roles>`, `ldap <group DN>`; Slack sends mentions and links in angle brackets.
  */
 export function parseResourceAdd(args: string): ResourceAddArgs | null {
   const [word, ...rest] = args.trim().split(/\s+/);
+  if (word?.toLowerCase() === 'ldap') return parseLdapGroup(rest.join(' '));
   const { head, catalog } = splitCatalog(rest.join(' '));
   switch (word?.toLowerCase()) {
     case 'usergroup':
@@ -78,7 +90,7 @@ export function webhookSlug(name: string): string {
 /** A name Slack knows for the group or channel; the id when Slack doesn't answer. */
 async function slackName(
   client: WebClient,
-  parsed: Exclude<ResourceAddArgs, { kind: 'webhook' }>,
+  parsed: Extract<ResourceAddArgs, { kind: 'slack_usergroup' | 'slack_channel' }>,
 ): Promise<string> {
   if (parsed.name) return parsed.name;
   try {
@@ -99,7 +111,7 @@ async function slackName(
 export const resourceAddCommand: AccessCommand = {
   name: 'resource add',
   usage: USAGE,
-  summary: 'register a user group, channel or webhook app in a catalog (General unless named)',
+  summary: 'register a user group, channel, webhook app or LDAP group in a catalog (General unless named)',
   audience: 'admin',
   async run(call) {
     const parsed = parseResourceAdd(call.args);
@@ -118,6 +130,15 @@ export const resourceAddCommand: AccessCommand = {
         roles: parsed.roles,
       });
       return resourceAddedView(resource, catalog.name, secret);
+    }
+    if (parsed.kind === 'ldap_group') {
+      const resource = await registerResource(call.engine, actor, {
+        catalogId: catalog.id,
+        kind: 'ldap_group',
+        externalId: parsed.externalId,
+        name: parsed.name.slice(0, 80) || parsed.externalId.slice(0, 80),
+      });
+      return resourceAddedView(resource, catalog.name);
     }
     const name = (await slackName(call.slack.client, parsed)).slice(0, 80);
     const resource = await registerResource(call.engine, actor, {

@@ -1,4 +1,5 @@
 import { findPackagesByName, requestablePackages } from '../../src/services/catalog/catalog-queries.js';
+import { requestStanding } from '../../src/services/requests/request-queries.js';
 import { didYouMeanView, noMatchView, packagePickerView } from '../../views/requests/package-picker.js';
 import { unescapeSlackText } from '../router.js';
 import type { AccessCommand } from '../types.js';
@@ -21,8 +22,9 @@ export function nameRank(name: string, needle: string): number | null {
 /**
  * `/access request [package]`: no name → a pick list of what the person may request; one match
  * (or an exact name) → the request modal; several → "Did you mean…" with a Request button each;
- * none → a sentence saying so. What the person may request is read once and matched here; the
- * engine's name search runs only to say why nothing matched (it exists, but isn't open to them).
+ * none → a sentence saying so. What the person may request is read once and matched here, side
+ * by side with what they hold and asked for (the modal's refusals need it); the engine's name
+ * search runs only to say why nothing matched (it exists, but isn't open to them).
  */
 export const requestCommand: AccessCommand = {
   name: 'request',
@@ -31,9 +33,16 @@ export const requestCommand: AccessCommand = {
   audience: 'everyone',
   async run(call) {
     const { engine, userId } = call;
-    const requestable = await requestablePackages(engine, { userId }, { userId });
     const text = unescapeSlackText(call.args).replace(/\s+/g, ' ').trim().slice(0, NAME_MAX);
-    if (!text) return packagePickerView(requestable.map((r) => r.package));
+    if (!text) {
+      return packagePickerView(
+        (await requestablePackages(engine, { userId }, { userId })).map((r) => r.package),
+      );
+    }
+    const [requestable, standing] = await Promise.all([
+      requestablePackages(engine, { userId }, { userId }),
+      requestStanding(engine, userId),
+    ]);
 
     const needle = text.toLowerCase();
     const matches = requestable
@@ -50,7 +59,7 @@ export const requestCommand: AccessCommand = {
     const pick = exact ?? (matches.length === 1 ? matches[0] : undefined);
     if (pick) {
       // Refused (they have it, or asked already) with the reason, through the listener's boundary.
-      await call.slack.openRequestModal(pick);
+      await call.slack.openRequestModal(pick, standing);
       return null;
     }
     if (matches.length > 1)

@@ -21,16 +21,38 @@ export class ConnectorError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly code = 'connector_failed',
+    /** Slack answered 429: try again after this long. Not a failed try (nothing was done). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ConnectorError';
   }
 }
 
-/** Both calls are idempotent: granting a member or revoking a non-member succeeds. */
+/** One grant or revoke of a batch for one resource. */
+export interface MembershipChange {
+  action: 'grant' | 'revoke';
+  target: ProvisioningTarget;
+}
+
+/** What became of one change of a batch: done, or failed for that user alone (Slack said which). */
+export type ChangeOutcome = { ok: true } | { ok: false; error: ConnectorError };
+
+/**
+ * Both calls are idempotent: granting a member or revoking a non-member succeeds.
+ * `applyBatch` (optional) applies many changes to one resource in as few calls as Slack's methods
+ * allow; it answers one outcome per change, in order, or throws a ConnectorError when the whole
+ * batch failed (Slack did not say which user). `whenReady` resolves when a batch could start
+ * without waiting on Slack's limits, so the caller gathers what arrives meanwhile into it.
+ */
 export interface Connector {
   grant(target: ProvisioningTarget): Promise<void>;
   revoke(target: ProvisioningTarget): Promise<void>;
+  applyBatch?(
+    resource: ProvisioningTarget['resource'],
+    changes: readonly MembershipChange[],
+  ): Promise<ChangeOutcome[]>;
+  whenReady?(resource: ProvisioningTarget['resource']): Promise<void>;
 }
 
 export type ConnectorRegistry = Record<Resource['kind'], Connector>;

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -76,30 +77,42 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
+/**
+ * PGlite runs on a worker thread of its own (see pglite-thread.ts), so its queries do not hold
+ * up Bolt on this one; the DATA_DIR lock is taken here, before the worker opens the folder.
+ */
 async function openPglite(dataDir: string): Promise<Database> {
   let lock: DataDirLock | null = null;
-  let client: PGlite;
+  let client: PgliteThread;
   if (dataDir === 'memory') {
-    client = await PGlite.create();
+    client = await PgliteThread.start(null);
   } else {
     mkdirSync(dataDir, { recursive: true });
     lock = await acquireDataDirLock(dataDir);
     try {
-      client = await PGlite.create(dataDir);
+      client = await PgliteThread.start(dataDir);
     } catch (error) {
       lock.release();
       throw error;
     }
   }
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db;
+  // drizzle's PGlite driver calls only `query` and `transaction`, which PgliteThread offers.
+  const db = drizzlePglite({
+    client: client as unknown as PGlite,
+    schema,
+    casing: 'snake_case',
+  }) as unknown as Db;
   const mutexes = new KeyedMutex();
   return {
     db,
     kind: 'pglite',
     withLock: (key, fn) => mutexes.run(key, () => fn(db)),
     async close() {
-      await client.close();
-      lock?.release();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -38,7 +38,12 @@ export const catalogRole = pgEnum('catalog_role', [
   'package_manager',
   'assignment_manager',
 ]);
-export const resourceKind = pgEnum('resource_kind', ['slack_usergroup', 'slack_channel', 'webhook']);
+export const resourceKind = pgEnum('resource_kind', [
+  'slack_usergroup',
+  'slack_channel',
+  'webhook',
+  'ldap_group',
+]);
 export const requestorScope = pgEnum('requestor_scope', ['none', 'specific', 'all_members']);
 export const requestType = pgEnum('request_type', [
   'user_add',

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'resource.already_registered'
   | 'resource.in_use'
   | 'resource.internal_target'
+  | 'resource.ldap_not_configured'
   | 'resource.role_unknown'
   | 'package.not_found'
   | 'package.name_taken'

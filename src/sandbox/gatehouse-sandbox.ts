@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.js';
 import { readConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import { type Gatehouse, startGatehouse } from '../runtime.js';
+import { type Gatehouse, type StartOptions, startGatehouse } from '../runtime.js';
 import { FakeSlack, type FakeSlackOptions, SANDBOX_BOT_TOKEN } from './fake-slack.js';
 import type { BlockActionInput, SignedBodyParts, ViewSubmissionRequest } from './interactions.js';
 import { WOODGROVE, woodgroveSeed } from './seeds.js';
@@ -15,6 +15,11 @@ export interface SandboxOptions {
   fake?: FakeSlackOptions;
   logger?: Logger;
   env?: Record<string, string>;
+  /**
+   * The clock the app paces Slack calls on. Give the fake the same one (`fake.wallClock`) and a
+   * test can move Slack's time forward (OffsetClock.advance) instead of waiting for its limits.
+   */
+  pacing?: StartOptions['pacing'];
 }
 
 /**
@@ -55,6 +60,7 @@ export class GatehouseSandbox {
       config,
       clock: new OffsetClock(),
       wallClock: systemClock,
+      ...(this.options.pacing ? { pacing: this.options.pacing } : {}),
       ...(this.options.logger ? { logger: this.options.logger } : {}),
     });
     this.origin = `http://127.0.0.1:${this.gatehouse.port}`;

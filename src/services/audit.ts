@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Actor } from './context.js';
+import { deferToCommit } from './tx.js';
 
 export interface AuditEvent {
   action: string;
@@ -16,11 +17,15 @@ export interface AuditEvent {
 
 /**
  * Writes audit rows in the caller's transaction (invariant 1: no state change without its row).
- * One statement whatever the count (the rows travel as one JSON parameter), in the order given.
+ * The rows are written just before the transaction commits, with every other audit row of that
+ * transaction, in one statement (they travel as one JSON parameter), in the order given.
  */
 export async function audit(tx: Db, now: Date, actor: Actor, ...events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const at = now.toISOString();
   const rows = events.map((e) => ({
+    at,
+    actor_id: actor.userId,
     action: e.action,
     catalog_id: e.catalogId ?? null,
     package_id: e.packageId ?? null,
@@ -31,9 +36,13 @@ export async function audit(tx: Db, now: Date, actor: Actor, ...events: AuditEve
     subject_user_id: e.subjectUserId ?? null,
     data: e.data ?? {},
   }));
+  if (!deferToCommit(tx, 'audit', rows, writeAuditRows)) await writeAuditRows(tx, rows);
+}
+
+async function writeAuditRows(tx: Db, rows: readonly Record<string, unknown>[]): Promise<void> {
   await tx.execute(sql`insert into audit_log
       (at, actor_id, action, catalog_id, package_id, request_id, assignment_id, resource_id, review_id, subject_user_id, data)
-    select ${now}, ${actor.userId}, e.item->>'action', (e.item->>'catalog_id')::int, (e.item->>'package_id')::int,
+    select (e.item->>'at')::timestamptz, e.item->>'actor_id', e.item->>'action', (e.item->>'catalog_id')::int, (e.item->>'package_id')::int,
            (e.item->>'request_id')::int, (e.item->>'assignment_id')::int, (e.item->>'resource_id')::int,
            (e.item->>'review_id')::int, e.item->>'subject_user_id', e.item->'data'
       from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as e(item, ord)

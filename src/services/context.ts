@@ -3,6 +3,7 @@ import type { ConnectorRegistry } from '../connectors/port.js';
 import type { Database } from '../db/client.js';
 import type { NetworkTargets } from '../domain/network-targets.js';
 import type { Logger } from '../logger.js';
+import type { WakeJob } from './tx.js';
 
 /** Everything a service needs, passed in: tests swap the clock, the connectors and the database. */
 export interface EngineDeps {
@@ -13,6 +14,8 @@ export interface EngineDeps {
   log: Logger;
   /** Where webhooks may point (WEBHOOK_ALLOWED_NETWORKS); internal addresses are refused when unset. */
   webhookTargets?: NetworkTargets;
+  /** The LDAP directory's base DN when LDAP_URL is set: LDAP groups can be registered only then. */
+  ldapBaseDn?: string;
   /** Rows per statement set in batch services (expiry). */
   batchSize?: number;
   /**
@@ -21,6 +24,11 @@ export interface EngineDeps {
    * Given when the deps are built (src/runtime.ts), never patched on afterwards.
    */
   readonly deliverLater?: (fulfilmentIds: readonly number[], preclaimed: boolean) => void;
+  /**
+   * Told after a transaction commits which jobs its writes left work for (services/tx.ts
+   * `wakeAfterCommit`): the runtime runs just those jobs soon. Unset (engine tests): nothing is woken.
+   */
+  readonly wake?: (jobs: ReadonlySet<WakeJob>) => void;
 }
 
 declare const SYSTEM_ACTOR: unique symbol;

@@ -4,20 +4,80 @@ import { isGatehouseError } from '../domain/errors.js';
 import type { EngineDeps } from './context.js';
 
 /**
+ * The jobs a committed write can leave work for: outbox rows for the DM sender, fulfilments
+ * nobody has taken (not leased to the caller) for the delivery job. Everything else the jobs do
+ * falls due with time and waits for the scheduled tick.
+ */
+export type WakeJob = 'outbox' | 'delivery';
+
+/**
+ * Per open transaction (by its handle): the jobs its writes woke, and the rows writers handed to
+ * it to insert just before COMMIT, one statement per kind (audit rows, outbox rows).
+ */
+interface TransactionNotes {
+  wakes: Set<WakeJob>;
+  deferred: Map<string, { rows: unknown[]; write: (tx: Db, rows: unknown[]) => Promise<void> }>;
+}
+const open = new WeakMap<object, TransactionNotes>();
+
+/**
+ * Notes, in a writer, that its transaction left work for `jobs`: once it commits, those jobs (and
+ * only those) are woken through `deps.wake`. A rolled-back transaction wakes nothing. A handle
+ * that is not an `inTransaction` one (none today) wakes nothing: the scheduled tick finds it.
+ */
+export function wakeAfterCommit(tx: Db, ...jobs: WakeJob[]): void {
+  const noted = open.get(tx);
+  if (noted) for (const job of jobs) noted.wakes.add(job);
+}
+
+/**
+ * Hands rows to the transaction, to be written by `write` just before it commits, together with
+ * every other batch of the same `kind` (in the order they were handed over): a service that
+ * audits four steps writes one INSERT, not four. Still in the same transaction (invariant 1);
+ * nothing in it may read those rows back. False when `tx` is no `inTransaction` handle: the
+ * caller writes them itself, now.
+ */
+export function deferToCommit<R>(
+  tx: Db,
+  kind: string,
+  rows: readonly R[],
+  write: (tx: Db, rows: R[]) => Promise<void>,
+): boolean {
+  const noted = open.get(tx);
+  if (!noted) return false;
+  const batch = noted.deferred.get(kind);
+  if (batch) batch.rows.push(...rows);
+  else
+    noted.deferred.set(kind, { rows: [...rows], write: write as (tx: Db, rows: unknown[]) => Promise<void> });
+  return true;
+}
+
+/**
  * One service call, one transaction. Every query inside must use `tx` (on PGlite a query on
  * the root handle inside a transaction hangs). `now` is read once so a call has one instant.
+ * After COMMIT, the jobs the writers noted (`wakeAfterCommit`) are woken; a read wakes nothing.
  */
 export async function inTransaction<T>(deps: EngineDeps, fn: (tx: Db, now: Date) => Promise<T>): Promise<T> {
   // PGlite runs every statement on this thread, and a chain of them never lets the event loop
   // turn: without a turn between transactions, Slack's requests wait for whole commands and jobs.
   if (deps.database.kind === 'pglite') await new Promise<void>((resolve) => setImmediate(resolve));
   const now = deps.clock.now();
+  const noted: TransactionNotes = { wakes: new Set(), deferred: new Map() };
+  let result: T;
   try {
-    return await deps.database.db.transaction((tx) => fn(tx as unknown as Db, now));
+    result = await deps.database.db.transaction(async (handle) => {
+      const tx = handle as unknown as Db;
+      open.set(tx, noted);
+      const value = await fn(tx, now);
+      for (const { rows, write } of noted.deferred.values()) await write(tx, rows);
+      return value;
+    });
   } catch (error) {
     await auditRefusal(deps, error);
     throw error;
   }
+  if (noted.wakes.size > 0) deps.wake?.(noted.wakes);
+  return result;
 }
 
 /** For a check made outside any transaction: a refusal it throws is audited like one inside. */

@@ -25,7 +25,6 @@ export interface SlackAppOptions {
   routes: CustomRoute[];
   /** Port of the HTTP server (Socket Mode serves only the routes there). */
   port: number;
-  afterChange(): void;
   /** Counts requests by kind and outcome and times acks; none in tests that don't look. */
   metrics?: Metrics;
 }
@@ -82,7 +81,6 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
     engine: options.engine,
     log: options.log,
     wallClock: options.wallClock,
-    afterChange: options.afterChange,
     installation: identity.current,
   };
   const inFlight = trackInFlight(app);

@@ -46,29 +46,61 @@ export function directoryRecord(user: SlackUserObject & { id: string }, installa
 }
 
 const STALE_AFTER_MS = 24 * 3_600_000;
+/** Past this many people the cache starts over (it is only a shortcut: the store has them all). */
+const CACHE_MAX = 50_000;
+
+/**
+ * Per engine, the people whose stored record is fresh, and until when (wall time, ms): a command
+ * from someone in here touches neither the store nor users.info. Only the "is it fresh" answer is
+ * kept — eligibility always reads the store, which `user_change` events keep up to date — so the
+ * cache can never serve stale directory data; at worst users.info is asked once more.
+ */
+const freshUntil = new WeakMap<object, Map<string, number>>();
+
+function freshCache(ctx: SlackContext): Map<string, number> {
+  let cache = freshUntil.get(ctx.engine);
+  if (!cache) {
+    cache = new Map();
+    freshUntil.set(ctx.engine, cache);
+  }
+  return cache;
+}
+
+function noteFresh(ctx: SlackContext, userId: string, updatedAt: Date): void {
+  const cache = freshCache(ctx);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(userId, updatedAt.getTime() + STALE_AFTER_MS);
+}
 
 /**
  * Makes sure the engine knows who is asking: looks the user up with users.info the first time (or
- * once a day), so eligibility ("every member" leaves out guests) rests on Slack's word.
+ * once a day), so eligibility ("every member" leaves out guests) rests on Slack's word. Someone
+ * seen fresh lately costs nothing (no query): see `freshUntil`.
  */
 export async function ensureUser(ctx: SlackContext, client: WebClient, userId: string): Promise<void> {
+  const now = ctx.wallClock.now().getTime();
+  const cache = freshCache(ctx);
+  const until = cache.get(userId);
+  if (until !== undefined && now < until) return;
+  cache.delete(userId);
   const known = await getUser(ctx.engine, { userId }, { id: userId });
-  const fresh =
-    known &&
-    known.name !== known.id &&
-    ctx.wallClock.now().getTime() - known.updatedAt.getTime() < STALE_AFTER_MS;
-  if (fresh) return;
+  if (known && known.name !== known.id && now - known.updatedAt.getTime() < STALE_AFTER_MS) {
+    noteFresh(ctx, userId, known.updatedAt);
+    return;
+  }
   // Until Slack has said which workspace is ours, nobody is recorded: unknown people count as guests.
   const installation = ctx.installation();
   if (!installation) return;
   try {
     const result = await client.users.info({ user: userId });
-    if (result.user?.id)
-      await upsertUser(
+    if (result.user?.id) {
+      const { user } = await upsertUser(
         ctx.engine,
         SYSTEM,
         directoryRecord(result.user as SlackUserObject & { id: string }, installation),
       );
+      if (user.name !== user.id) noteFresh(ctx, userId, user.updatedAt);
+    }
   } catch (error) {
     // Without Slack's answer the engine treats an unknown user as a guest: safe, and said in the log.
     ctx.log.warn(
@@ -76,4 +108,12 @@ export async function ensureUser(ctx: SlackContext, client: WebClient, userId: s
       'users.info failed',
     );
   }
+}
+
+/** A `user_change` event recorded Slack's word on someone: fresh as of its write. */
+export function noteUserRecorded(
+  ctx: SlackContext,
+  user: { id: string; name: string; updatedAt: Date },
+): void {
+  if (user.name !== user.id) noteFresh(ctx, user.id, user.updatedAt);
 }

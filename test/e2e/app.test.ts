@@ -74,7 +74,6 @@ describe('Socket Mode', () => {
     log: silentLogger,
     routes: [],
     port: 0,
-    afterChange: () => {},
   };
 
   it('SLACK_APP_TOKEN selects Socket Mode', () => {

@@ -50,7 +50,7 @@ class FaultyConnector implements Connector {
     await this.slack.revoke(target);
   }
   registry(): ConnectorRegistry {
-    return { slack_usergroup: this, slack_channel: this, webhook: this };
+    return { slack_usergroup: this, slack_channel: this, webhook: this, ldap_group: this };
   }
 }
 

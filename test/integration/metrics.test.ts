@@ -97,6 +97,8 @@ describe(`GET /metrics (${databaseLabel})`, () => {
     // Slack refuses the DMs for good: they become dead letters.
     s.fake.failNext('chat.postMessage', { error: 'is_archived' }, 20);
     const before = await scrape();
+    // The test runs the tick itself: no command or click starts one (writes wake only the jobs
+    // they queued work for), so nothing else has looked at the expired assignment before it.
     await s.gatehouse.jobs.runAll();
     const after = await scrape();
     const lag = moved(before, after, 'gatehouse_job_lag_seconds_sum', { job: 'expiry' });

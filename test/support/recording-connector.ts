@@ -55,7 +55,7 @@ export class RecordingConnector implements Connector {
   }
 
   registry(): ConnectorRegistry {
-    return { slack_usergroup: this, slack_channel: this, webhook: this };
+    return { slack_usergroup: this, slack_channel: this, webhook: this, ldap_group: this };
   }
 
   private record(action: 'grant' | 'revoke', t: ProvisioningTarget) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../src/config.js';
+import { configSecrets } from '../../src/logger.js';
 
 const SLACK_ENV = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-1234567' };
 
@@ -75,5 +76,65 @@ describe('readConfig: WEBHOOK_ALLOWED_NETWORKS', () => {
     expect(problemsOf({ ...SLACK_ENV, WEBHOOK_ALLOWED_NETWORKS: 'intranet.local,10.0.0.0/33' })).toEqual([
       'WEBHOOK_ALLOWED_NETWORKS: each entry must be an IP address or a network like 10.20.0.0/16',
     ]);
+  });
+});
+
+describe('readConfig: LDAP', () => {
+  const LDAP_ENV = {
+    ...SLACK_ENV,
+    LDAP_URL: 'ldaps://dc1.woodgrove.test:636',
+    LDAP_BIND_DN: 'CN=svc-gatehouse,OU=Service Accounts,DC=woodgrove,DC=test',
+    LDAP_BIND_PASSWORD: 'bind-password-1',
+    LDAP_BASE_DN: 'DC=woodgrove,DC=test',
+  };
+
+  it('is off without LDAP_URL', () => {
+    expect(readConfig({ ...SLACK_ENV }).ldap).toBeNull();
+  });
+
+  it('reads the directory settings, with mail, StartTLS on and 5 s as defaults', () => {
+    expect(readConfig({ ...LDAP_ENV, LDAP_USER_ATTRIBUTE: 'userPrincipalName' }).ldap).toEqual({
+      url: 'ldaps://dc1.woodgrove.test:636',
+      bindDn: 'CN=svc-gatehouse,OU=Service Accounts,DC=woodgrove,DC=test',
+      bindPassword: 'bind-password-1',
+      baseDn: 'DC=woodgrove,DC=test',
+      userAttribute: 'userPrincipalName',
+      startTls: true,
+      timeoutMs: 5_000,
+      emptyGroupMember: undefined,
+    });
+    expect(
+      readConfig({ ...LDAP_ENV, LDAP_URL: 'ldap://127.0.0.1:389/', LDAP_STARTTLS: 'off' }).ldap,
+    ).toMatchObject({
+      url: 'ldap://127.0.0.1:389',
+      startTls: false,
+    });
+  });
+
+  it('once LDAP_URL is set, a missing bind or base DN is one line each', () => {
+    expect(problemsOf({ ...SLACK_ENV, LDAP_URL: 'ldap://dc1:389' })).toEqual([
+      'LDAP_BIND_DN: missing: LDAP_URL is set, so Gatehouse needs it',
+      'LDAP_BIND_PASSWORD: missing: LDAP_URL is set, so Gatehouse needs it',
+      'LDAP_BASE_DN: missing: LDAP_URL is set, so Gatehouse needs it',
+    ]);
+  });
+
+  it('refuses a URL that is not ldap:// or ldaps://, and a bad attribute name or timeout', () => {
+    expect(
+      problemsOf({
+        ...LDAP_ENV,
+        LDAP_URL: 'https://dc1',
+        LDAP_USER_ATTRIBUTE: 'mail)(x',
+        LDAP_TIMEOUT_MS: '5',
+      }),
+    ).toEqual([
+      'LDAP_URL: must be ldap://host[:port] (StartTLS) or ldaps://host[:port]',
+      'LDAP_USER_ATTRIBUTE: must be an attribute name like mail or userPrincipalName',
+      'LDAP_TIMEOUT_MS: Too small: expected number to be >=100',
+    ]);
+  });
+
+  it('the bind password is a secret the logger redacts', () => {
+    expect(configSecrets(readConfig(LDAP_ENV))).toContain('bind-password-1');
   });
 });

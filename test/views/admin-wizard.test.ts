@@ -33,7 +33,7 @@ function data(overrides: Partial<WizardData> = {}): WizardData {
       { id: 2, name: 'Marketing' },
     ],
     catalogName: 'General',
-    webhooks: [{ id: 7, name: 'CRM app', roles: ['reader', 'admin'] }],
+    registered: [{ id: 7, kind: 'webhook', name: 'CRM app', roles: ['reader', 'admin'] }],
     usergroupNames: { S0MARKETING: 'Marketing resources' },
     ...overrides,
   };
@@ -59,8 +59,8 @@ function fullDraft(step: WizardDraft['step'] = 'review'): WizardDraft {
         kind: 'slack_channel' as const,
         externalId: uid('C', i),
       })),
-      ...Array.from({ length: WIZARD_LIMITS.webhookRoles }, (_, i) => ({
-        kind: 'webhook' as const,
+      ...Array.from({ length: WIZARD_LIMITS.registeredRoles }, (_, i) => ({
+        kind: 'registered' as const,
         resourceId: 999_900 + i,
         role: 'r'.repeat(40),
       })),
@@ -400,7 +400,7 @@ describe('reading the wizard steps', () => {
         resources: [
           { kind: 'slack_usergroup', externalId: 'S0MARKETING' },
           { kind: 'slack_channel', externalId: 'C0CAMPAIGN' },
-          { kind: 'webhook', resourceId: 7, role: 'admin' },
+          { kind: 'registered', resourceId: 7, role: 'admin' },
         ],
       },
     });

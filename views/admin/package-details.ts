@@ -7,7 +7,12 @@ import { policyFields } from './policy-words.js';
 import type { AdminReply } from './reply.js';
 import { listWords, plural } from './text.js';
 
-const KIND_WORDS = { slack_usergroup: 'user group', slack_channel: 'channel', webhook: 'webhook' } as const;
+const KIND_WORDS = {
+  slack_usergroup: 'user group',
+  slack_channel: 'channel',
+  webhook: 'webhook',
+  ldap_group: 'directory group',
+} as const;
 const MAX_POLICIES = 10;
 
 export function resourceRoleLine(r: PackageDetails['resourceRoles'][number]): string {

@@ -9,6 +9,7 @@ const KIND_WORDS: Record<ResourceView['kind'], string> = {
   slack_usergroup: 'user group',
   slack_channel: 'channel',
   webhook: 'webhook',
+  ldap_group: 'directory group',
 };
 
 function resourceLine(r: ResourceView): string {

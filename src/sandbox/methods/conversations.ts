@@ -55,14 +55,26 @@ export const conversationsInvite: MethodHandler = ({ workspace, args }) => {
   const channel = workspace.visibleChannel(requireString(args, 'channel', 'channel_not_found'));
   if (channel.is_archived) throw new SlackApiError('is_archived');
   if (!workspace.botIsMember(channel)) throw new SlackApiError('not_in_channel');
-  const users = listArg(args, 'users');
+  const users = [...new Set(listArg(args, 'users'))];
   if (users.length === 0) throw new SlackApiError('no_user');
+  if (users.length > 1000) throw new SlackApiError('too_many_users');
+  // Like Slack: any refused user fails the whole call (force=false), and `errors` says who and why.
+  const errors: Array<{ user: string; ok: false; error: string }> = [];
   for (const id of users) {
-    if (id === workspace.bot.userId) throw new SlackApiError('cant_invite_self');
-    if (workspace.user(id).deleted) throw new SlackApiError('user_is_deactivated');
-    if (channel.members.includes(id)) throw new SlackApiError('already_in_channel');
+    const problem =
+      id === workspace.bot.userId
+        ? 'cant_invite_self'
+        : !workspace.users.has(id)
+          ? 'user_not_found'
+          : workspace.user(id).deleted
+            ? 'user_is_deactivated'
+            : channel.members.includes(id)
+              ? 'already_in_channel'
+              : null;
+    if (problem) errors.push({ user: id, ok: false, error: problem });
   }
-  channel.members.push(...new Set(users));
+  if (errors.length > 0) throw new SlackApiError(errors[0]!.error, { errors });
+  channel.members.push(...users);
   return { channel: channelJson(workspace, channel) };
 };
 

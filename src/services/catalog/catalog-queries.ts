@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../db/client.js';
 import {
   type AccessPackage,
   accessPackages,
@@ -257,8 +256,9 @@ export interface RequestablePackage {
 /**
  * What a user may request: every visible package with a policy that lets them (specific people,
  * their user groups from the cached membership, or every member), with those policies in
- * priority order. Two queries whatever the number of packages. A user Slack has not told us
- * about yet counts as a guest: only policies naming them or their groups apply.
+ * priority order. One statement, outside any transaction (a read: nothing to wake, no BEGIN or
+ * COMMIT), whatever the number of packages: the person's kind and groups are read in it. A user
+ * Slack has not told us about yet counts as a guest: only policies naming them or their groups apply.
  */
 export async function requestablePackages(
   deps: EngineDeps,
@@ -269,94 +269,75 @@ export async function requestablePackages(
   if (actor.userId !== userId) {
     await auditingRefusals(deps, () => requireGlobalAdmin(deps, actor, 'see what someone else can request'));
   }
-  return inTransaction(deps, async (tx) => {
-    const [who] = await queryRows<{
-      kind: Requestor['kind'] | null;
-      is_external: boolean | null;
-      deactivated: boolean | null;
-      groups: string[];
-    }>(
-      tx,
-      sql`select u.kind, u.is_external, u.deactivated,
-            array(select m.usergroup_id from usergroup_members m where m.user_id = ${userId}
-                  order by m.usergroup_id) as groups
-          from (select 1) one left join users u on u.id = ${userId}`,
-    );
-    const requestor: Requestor = {
-      userId,
-      kind: who?.kind ?? 'guest',
-      isExternal: who?.is_external ?? false,
-      deactivated: who?.deactivated ?? false,
-      usergroupIds: who?.groups ?? [],
-    };
-    if (requestor.deactivated || requestor.kind === 'bot') return [];
-    const groups = requestor.usergroupIds;
-    // The same rule as requestEligibility: someone external only by name, where the policy allows it.
-    const inScope = or(
-      requestor.kind === 'member' && !requestor.isExternal
-        ? eq(policies.requestorScope, 'all_members')
-        : undefined,
+  // The person as the store knows them; uncorrelated, so each is read once for the statement.
+  const kind = sql<Requestor['kind']>`coalesce((select u.kind from users u where u.id = ${userId}), 'guest')`;
+  const isExternal = sql<boolean>`coalesce((select u.is_external from users u where u.id = ${userId}), false)`;
+  const deactivated = sql<boolean>`coalesce((select u.deactivated from users u where u.id = ${userId}), false)`;
+  const groups = sql<string[]>`array(select m.usergroup_id from usergroup_members m
+    where m.user_id = ${userId} order by m.usergroup_id)`;
+  // The same rule as requestEligibility: someone external only by name, where the policy allows it.
+  const inScope = sql`(
+    (${kind} = 'member' and not ${isExternal} and ${policies.requestorScope} = 'all_members')
+    or (${policies.requestorScope} = 'specific'
+        and (not ${isExternal} or ${policies.allowExternalRequestors})
+        and (${userId} = any(${policies.requestorUserIds}) or ${policies.requestorUsergroupIds} && ${groups}))
+  )`;
+  const rows = await deps.database.db
+    .select({
+      pkg: {
+        id: accessPackages.id,
+        name: accessPackages.name,
+        description: accessPackages.description,
+        catalogId: accessPackages.catalogId,
+        catalogName: catalogs.name,
+      },
+      policy: policies,
+      who: { kind, isExternal, deactivated, groups },
+    })
+    .from(accessPackages)
+    .innerJoin(catalogs, eq(catalogs.id, accessPackages.catalogId))
+    .innerJoin(policies, and(eq(policies.packageId, accessPackages.id), isNull(policies.deletedAt)))
+    .where(
       and(
-        eq(policies.requestorScope, 'specific'),
-        requestor.isExternal ? eq(policies.allowExternalRequestors, true) : undefined,
-        or(
-          sql`${userId} = any(${policies.requestorUserIds})`,
-          groups.length > 0
-            ? sql`${policies.requestorUsergroupIds} && array[${sql.join(
-                groups.map((g) => sql`${g}`),
-                sql`, `,
-              )}]::text[]`
-            : undefined,
-        ),
+        isNull(accessPackages.deletedAt),
+        eq(accessPackages.hidden, false),
+        eq(policies.requestsEnabled, true),
+        sql`not ${deactivated} and ${kind} <> 'bot'`,
+        inScope,
       ),
+    )
+    .orderBy(
+      asc(sql`lower(${accessPackages.name})`),
+      asc(accessPackages.id),
+      asc(policies.priority),
+      asc(policies.id),
     );
-    const rows = await tx
-      .select({
-        pkg: {
-          id: accessPackages.id,
-          name: accessPackages.name,
-          description: accessPackages.description,
-          catalogId: accessPackages.catalogId,
-          catalogName: catalogs.name,
-        },
-        policy: policies,
-      })
-      .from(accessPackages)
-      .innerJoin(catalogs, eq(catalogs.id, accessPackages.catalogId))
-      .innerJoin(policies, and(eq(policies.packageId, accessPackages.id), isNull(policies.deletedAt)))
-      .where(
-        and(
-          isNull(accessPackages.deletedAt),
-          eq(accessPackages.hidden, false),
-          eq(policies.requestsEnabled, true),
-          inScope,
-        ),
-      )
-      .orderBy(
-        asc(sql`lower(${accessPackages.name})`),
-        asc(accessPackages.id),
-        asc(policies.priority),
-        asc(policies.id),
-      );
-    const result: RequestablePackage[] = [];
-    for (const row of rows) {
-      const settings = policySettingsOf(row.policy);
-      if (requestEligibility(settings, requestor) !== 'eligible') continue;
-      let entry = result.at(-1);
-      if (entry?.package.id !== row.pkg.id) {
-        entry = { package: row.pkg, policies: [] };
-        result.push(entry);
-      }
-      entry.policies.push({
-        id: row.policy.id,
-        name: row.policy.name,
-        priority: row.policy.priority,
-        version: row.policy.version,
-        settings,
-      });
+  const result: RequestablePackage[] = [];
+  let requestor: Requestor | null = null;
+  for (const row of rows) {
+    requestor ??= {
+      userId,
+      kind: row.who.kind,
+      isExternal: Boolean(row.who.isExternal),
+      deactivated: Boolean(row.who.deactivated),
+      usergroupIds: row.who.groups ?? [],
+    };
+    const settings = policySettingsOf(row.policy);
+    if (requestEligibility(settings, requestor) !== 'eligible') continue;
+    let entry = result.at(-1);
+    if (entry?.package.id !== row.pkg.id) {
+      entry = { package: row.pkg, policies: [] };
+      result.push(entry);
     }
-    return result;
-  });
+    entry.policies.push({
+      id: row.policy.id,
+      name: row.policy.name,
+      priority: row.policy.priority,
+      version: row.policy.version,
+      settings,
+    });
+  }
+  return result;
 }
 
 /**

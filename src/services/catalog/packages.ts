@@ -21,7 +21,7 @@ import { endAssignments } from '../lifecycle/assignment-writer.js';
 import { grantRoleToActiveAssignees, revokeRoleFromActiveAssignees } from '../lifecycle/fulfilment-writer.js';
 import { cancelOpenRequests } from '../requests/request-writer.js';
 import { cancelActiveReviewsOf } from '../reviews/review-writer.js';
-import { inTransaction } from '../tx.js';
+import { inTransaction, wakeAfterCommit } from '../tx.js';
 import { parseInput } from '../validate.js';
 import {
   displayNameSchema,
@@ -349,6 +349,7 @@ export async function addRoleAndGrant(
     resourceId: added.resource.id,
     role: added.role,
   });
+  if (fulfilmentIds.length > 0) wakeAfterCommit(tx, 'delivery');
   return { ...added, fulfilmentIds };
 }
 
@@ -401,6 +402,7 @@ export async function removeRole(
     );
   }
   const fulfilmentIds = await revokeRoleFromActiveAssignees(tx, now, { packageId, resourceId, role });
+  if (fulfilmentIds.length > 0) wakeAfterCommit(tx, 'delivery');
   await audit(tx, now, actor, {
     action: 'package.role_removed',
     catalogId: pkg.catalogId,

@@ -77,7 +77,24 @@ const webhookSpecSchema = z.object({
     .refine((roles) => new Set(roles).size === roles.length, 'each role name once'),
 });
 
-const resourceSpecSchema = z.union([slackResourceSpecSchema, webhookSpecSchema]);
+/** `cn=Marketing,ou=Groups,dc=woodgrove,dc=com`: attribute=value pairs, commas escaped as `\,`. */
+export const LDAP_DN =
+  /^[A-Za-z][A-Za-z0-9-]*=(?:[^,+\\]|\\.)+(?:\s*,\s*[A-Za-z][A-Za-z0-9-]*=(?:[^,+\\]|\\.)+)*$/;
+
+const ldapGroupSpecSchema = z.object({
+  kind: z.literal('ldap_group'),
+  externalId: z
+    .string()
+    .trim()
+    .max(1000)
+    .regex(
+      LDAP_DN,
+      "must be the group's distinguished name, like cn=Marketing,ou=Groups,dc=woodgrove,dc=com",
+    ),
+  name: resourceNameSchema,
+});
+
+const resourceSpecSchema = z.union([slackResourceSpecSchema, webhookSpecSchema, ldapGroupSpecSchema]);
 export type ResourceSpec = z.infer<typeof resourceSpecSchema>;
 
 const registerResourceInput = z.intersection(z.object({ catalogId: idSchema }), resourceSpecSchema);
@@ -97,6 +114,7 @@ const KIND_WORDS: Record<Resource['kind'], string> = {
   slack_usergroup: 'user group',
   slack_channel: 'channel',
   webhook: 'webhook',
+  ldap_group: 'directory group',
 };
 
 function alreadyRegistered(spec: { kind: Resource['kind']; name: string }, catalogName: string | null) {
@@ -145,6 +163,13 @@ export async function registerResource(
   const spec = parseInput(registerResourceInput, input);
   const { catalogId } = spec;
   const internal = spec.kind === 'webhook' ? await internalTarget(deps, spec.webhookUrl) : null;
+  if (spec.kind === 'ldap_group' && !deps.ldapBaseDn) {
+    throw new GatehouseError(
+      'resource.ldap_not_configured',
+      `Gatehouse has no LDAP directory to write ${spec.name} in: set LDAP_URL, LDAP_BIND_DN, LDAP_BIND_PASSWORD and LDAP_BASE_DN, restart it, then add the group.`,
+      {},
+    );
+  }
   return refuseOnUniqueViolation(
     'resources_kind_external_key',
     () => alreadyRegistered(spec, null),

@@ -121,3 +121,9 @@ export async function markHomeOpened(deps: EngineDeps, userId: string): Promise<
     return marked.length > 0;
   });
 }
+
+/** The e-mail Slack gave for a person (users.info with users:read.email), or null: how LDAP finds their entry. */
+export async function userEmail(deps: EngineDeps, userId: string): Promise<string | null> {
+  const [row] = await deps.database.db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return row?.email ?? null;
+}

@@ -22,7 +22,7 @@ import { type Actor, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
 import { cancelOpenRequests, moveRequest } from '../requests/request-writer.js';
 import { DONE_FULFILMENTS, sqlIntArray, sqlStateList } from '../sql-lists.js';
-import { sqlState, UNIQUE_VIOLATION } from '../tx.js';
+import { sqlState, UNIQUE_VIOLATION, wakeAfterCommit } from '../tx.js';
 import { dropUnsentReminders, scheduleReminders } from './expiry-reminders.js';
 import { type DeliveryOutcome, queueGrants, queueRevokes } from './fulfilment-writer.js';
 
@@ -106,7 +106,9 @@ export async function createAssignment(
     { id: assignmentId, userId: input.userId, packageId: input.packageId },
     input.claimForMs,
   );
-  await scheduleReminders(tx, now, assignmentId, input.endsAt, input.reminderOffsetsHours);
+  // Leased grants are the caller's to deliver; others are the delivery job's, woken at commit.
+  if (fulfilmentIds.length > 0 && !input.claimForMs) wakeAfterCommit(tx, 'delivery');
+  await scheduleReminders(tx, now, assignmentId, input.endsAt, input.reminderOffsetsHours, { fresh: true });
   await audit(tx, now, actor, {
     action: 'assignment.created',
     packageId: input.packageId,
@@ -258,6 +260,7 @@ async function endTargeted(
   if (moved.length === 0) return { ended: [], fulfilmentIds: [] };
   const ids = moved.map((m) => m.id);
   const fulfilmentIds = await queueRevokes(tx, now, ids);
+  if (fulfilmentIds.length > 0) wakeAfterCommit(tx, 'delivery');
   await dropUnsentReminders(tx, ids);
   await notify(
     tx,

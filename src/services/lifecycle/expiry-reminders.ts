@@ -16,8 +16,10 @@ export async function scheduleReminders(
   assignmentId: number,
   endsAt: Date | null,
   offsetsHours: readonly number[],
+  /** A brand-new assignment has none to replace: no DELETE. */
+  options: { fresh?: boolean } = {},
 ): Promise<void> {
-  await tx.delete(expiryReminders).where(eq(expiryReminders.assignmentId, assignmentId));
+  if (!options.fresh) await tx.delete(expiryReminders).where(eq(expiryReminders.assignmentId, assignmentId));
   const due = reminderTimes(endsAt, offsetsHours, now);
   if (due.length === 0) return;
   await tx

@@ -171,6 +171,41 @@ export async function recordAttempt(
   return true;
 }
 
+/**
+ * The batch form of recordAttempt: many outcomes of one delivery batch, in the caller's
+ * transaction. One answer per item, in order (false: canceled meanwhile).
+ */
+export async function recordAttempts(
+  tx: Db,
+  now: Date,
+  items: ReadonlyArray<{ fulfilment: AttemptedFulfilment; outcome: DeliveryOutcome }>,
+  adminUserIds: readonly string[],
+): Promise<boolean[]> {
+  const recorded: boolean[] = [];
+  for (const { fulfilment, outcome } of items) {
+    recorded.push(await recordAttempt(tx, now, fulfilment, outcome, adminUserIds));
+  }
+  return recorded;
+}
+
+/**
+ * Slack answered 429: the attempt did nothing and is not a try. The fulfilments go back in the
+ * queue due at Retry-After, their attempts as before the claim, the lease released.
+ */
+export async function deferAttempts(
+  tx: Db,
+  now: Date,
+  fulfilmentIds: readonly number[],
+  retryAfterMs: number,
+  reason: string,
+): Promise<void> {
+  if (fulfilmentIds.length === 0) return;
+  await tx.execute(sql`update fulfilments set attempts = greatest(attempts - 1, 0),
+                              next_attempt_at = ${new Date(now.getTime() + retryAfterMs)},
+                              last_error = ${reason}, claimed_until = null
+                        where id = any(${sqlIntArray(fulfilmentIds)}) and state in ${DUE_FULFILMENTS}`);
+}
+
 async function auditRevoke(
   tx: Db,
   now: Date,

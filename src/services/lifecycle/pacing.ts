@@ -1,35 +1,5 @@
 import type { Clock } from '../../clock.js';
-
-/** A token bucket: `ratePerMinute` tokens a minute, at most `burst` saved up. */
-class Bucket {
-  private tokens: number;
-  private updatedAt: number;
-
-  constructor(
-    private readonly ratePerMinute: number,
-    private readonly burst: number,
-    now: number,
-  ) {
-    this.tokens = burst;
-    this.updatedAt = now;
-  }
-
-  /** Milliseconds until a token is free (0: take it now). */
-  waitMs(now: number): number {
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 60_000) / this.ratePerMinute);
-  }
-
-  take(now: number): void {
-    this.refill(now);
-    this.tokens -= 1;
-  }
-
-  private refill(now: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.ratePerMinute) / 60_000);
-    this.updatedAt = now;
-  }
-}
+import { TokenBucket as Bucket } from '../../domain/token-bucket.js';
 
 export interface PacingLimits {
   /** Slack: about one message a second to one channel (each DM is its own channel), bursts allowed. */

@@ -7,7 +7,7 @@ import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
 import { ACTIVE_ASSIGNMENTS } from '../sql-lists.js';
-import { inTransaction } from '../tx.js';
+import { inTransaction, wakeAfterCommit } from '../tx.js';
 import { requeueMissingGrants } from './fulfilment-writer.js';
 
 /** Reads who is in a Slack resource now (usergroups.users.list, conversations.members). */
@@ -105,6 +105,7 @@ async function reconcileOne(
       const ids = missing.map((m) => Number(m.fulfilment_id));
       // Put the grant back in the queue; the delivery job adds them again (idempotently).
       await requeueMissingGrants(tx, now, ids);
+      wakeAfterCommit(tx, 'delivery');
       await audit(tx, now, SYSTEM, {
         action: 'resource.reconciled_missing',
         catalogId: resource.catalog_id,

@@ -4,7 +4,7 @@ import { GatehouseError } from '../../domain/errors.js';
 import { audit } from '../audit.js';
 import { requirePermission } from '../authz.js';
 import type { Actor, EngineDeps } from '../context.js';
-import { inTransaction } from '../tx.js';
+import { inTransaction, wakeAfterCommit } from '../tx.js';
 import { requeueAbandoned } from './fulfilment-writer.js';
 
 /**
@@ -28,6 +28,7 @@ export async function retryAbandoned(
     await requirePermission(tx, deps, actor, Number(assignment.catalog_id), 'assignment.manage');
     const ids = await requeueAbandoned(tx, now, input.assignmentId);
     if (ids.length > 0) {
+      wakeAfterCommit(tx, 'delivery');
       await audit(tx, now, actor, {
         action: 'assignment.delivery_retried',
         packageId: Number(assignment.package_id),

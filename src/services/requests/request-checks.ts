@@ -52,7 +52,7 @@ export interface ChosenPolicy {
 export async function choosePolicy(
   tx: Db,
   pkg: AccessPackage,
-  user: User,
+  user: User & { usergroupIds?: readonly string[] },
   policyId: number | undefined,
 ): Promise<ChosenPolicy> {
   const rows = await tx
@@ -65,7 +65,7 @@ export async function choosePolicy(
     kind: user.kind,
     isExternal: user.isExternal,
     deactivated: user.deactivated,
-    usergroupIds: await usergroupsOf(tx, user.id),
+    usergroupIds: user.usergroupIds ? [...user.usergroupIds] : await usergroupsOf(tx, user.id),
   };
   const judged = rows.map((policy) => {
     const settings = policySettingsOf(policy);

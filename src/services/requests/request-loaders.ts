@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   accessPackages,
@@ -37,12 +37,24 @@ export function snapshotOf(request: Pick<Request, 'policySnapshot'>): PolicySett
   return request.policySnapshot ? policySettingsSchema.parse(request.policySnapshot) : null;
 }
 
+/** A user row with the user groups they are in (the cached membership), read with it. */
+export type UserWithGroups = User & { usergroupIds: string[] };
+
 /**
  * The user row, locked for the rest of the transaction: one person's submissions queue behind
  * each other, so two concurrent requests for one package can't both pass the "already open" check.
+ * Their user groups come in the same statement (eligibility needs them).
  */
-export async function lockUser(tx: Db, subject: Subject): Promise<User> {
-  const [user] = await tx.select().from(users).where(eq(users.id, subject.userId)).for('update');
+export async function lockUser(tx: Db, subject: Subject): Promise<UserWithGroups> {
+  const [user] = await tx
+    .select({
+      ...getTableColumns(users),
+      usergroupIds: sql<string[]>`array(select m.usergroup_id from usergroup_members m
+        where m.user_id = ${users.id} order by m.usergroup_id)`,
+    })
+    .from(users)
+    .where(eq(users.id, subject.userId))
+    .for('update', { of: users });
   if (!user) {
     throw new GatehouseError(
       'user.not_found',

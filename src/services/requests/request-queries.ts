@@ -80,6 +80,25 @@ export async function myAssignments(deps: EngineDeps, userId: string): Promise<M
   });
 }
 
+/** What a person holds and has asked for: enough to refuse a request form before it opens. */
+export interface RequestStanding {
+  assignments: MyAssignment[];
+  openRequests: RequestSummary[];
+}
+
+/**
+ * The person's active assignments and open requests, read side by side (two statements, no
+ * transaction): a caller starts it beside `requestablePackages`, so opening the request form
+ * waits for one round trip, not three.
+ */
+export async function requestStanding(deps: EngineDeps, userId: string): Promise<RequestStanding> {
+  const [assignments, openRequests] = await Promise.all([
+    myAssignments(deps, userId),
+    myRequests(deps, userId, { open: true }),
+  ]);
+  return { assignments, openRequests };
+}
+
 /** The person's requests, newest first; `open`: only those still waiting (submitted … scheduled). */
 export async function myRequests(
   deps: EngineDeps,

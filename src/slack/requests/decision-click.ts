@@ -63,7 +63,6 @@ export async function handleDecisionClick(
       });
       return;
     }
-    ctx.afterChange();
     if (fromApprovalsList(action)) await refreshApprovalsList(ctx, args);
   } catch (error) {
     await tellClicker(ctx, args, ephemeralReply(explain(error, log, { requestId })));

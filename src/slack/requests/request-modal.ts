@@ -4,7 +4,7 @@ import { requestModal } from '../../../views/requests/request-modal.js';
 import { GatehouseError, named, sentence, typed } from '../../domain/errors.js';
 import { describeRequestState } from '../../domain/states.js';
 import { type RequestablePackage, requestablePackages } from '../../services/catalog/catalog-queries.js';
-import { myAssignments, myRequests } from '../../services/requests/request-queries.js';
+import { type RequestStanding, requestStanding } from '../../services/requests/request-queries.js';
 import type { SlackContext } from '../context.js';
 
 /** The package as this person may request it now (with its policies), or null. */
@@ -20,15 +20,16 @@ export async function findRequestable(
 /**
  * Opens the request modal for a package the person may request (`/access request`, a Request
  * button), with the trigger of that command or click. Before the form, the two refusals a form
- * can't fix are thrown: they already have it, or they already asked for it.
+ * can't fix are thrown: they already have it, or they already asked for it — from `standing`
+ * when the caller read it beside the package (`requestStanding`), else read here.
  */
 export async function openRequestModal(
   ctx: Pick<SlackContext, 'engine'>,
   client: WebClient,
-  input: { userId: string; triggerId: string; entry: RequestablePackage },
+  input: { userId: string; triggerId: string; entry: RequestablePackage; standing?: RequestStanding },
 ): Promise<void> {
   const { entry, userId } = input;
-  await refuseIfHeldOrAsked(ctx, userId, entry.package.id);
+  refuseIfHeldOrAsked(input.standing ?? (await requestStanding(ctx.engine, userId)), entry.package.id);
   await client.views.open({
     trigger_id: input.triggerId,
     view: requestModal({
@@ -39,16 +40,8 @@ export async function openRequestModal(
   });
 }
 
-async function refuseIfHeldOrAsked(
-  ctx: Pick<SlackContext, 'engine'>,
-  userId: string,
-  packageId: number,
-): Promise<void> {
-  const [held, open] = await Promise.all([
-    myAssignments(ctx.engine, userId),
-    myRequests(ctx.engine, userId, { open: true }),
-  ]);
-  const assignment = held.find((a) => a.packageId === packageId);
+function refuseIfHeldOrAsked(standing: RequestStanding, packageId: number): void {
+  const assignment = standing.assignments.find((a) => a.packageId === packageId);
   if (assignment) {
     const until = assignment.endsAt ? `, until ${formatDate(assignment.endsAt)}` : '';
     throw new GatehouseError(
@@ -59,7 +52,7 @@ async function refuseIfHeldOrAsked(
       { packageId, assignmentId: assignment.assignmentId, endsAt: assignment.endsAt },
     );
   }
-  const request = open.find((r) => r.packageId === packageId && r.type === 'user_add');
+  const request = standing.openRequests.find((r) => r.packageId === packageId && r.type === 'user_add');
   if (request) {
     throw new GatehouseError(
       'request.already_open',

@@ -10,7 +10,7 @@ export const WIZARD_LIMITS = {
   description: 2000,
   usergroups: 100,
   channels: 100,
-  webhookRoles: 100,
+  registeredRoles: 100,
   requestorUsers: 100,
   requestorGroups: 50,
   stages: 3,
@@ -27,7 +27,8 @@ export const WIZARD_LIMITS = {
 
 export type ResourcePick =
   | { kind: 'slack_usergroup' | 'slack_channel'; externalId: string }
-  | { kind: 'webhook'; resourceId: number; role: string };
+  /** A resource the catalog holds already, by id, with a role: a webhook app's, or an LDAP group's member. */
+  | { kind: 'registered'; resourceId: number; role: string };
 
 export interface StageDraft {
   approverUserIds: string[];
@@ -124,12 +125,8 @@ export function isEditing(draft: WizardDraft): boolean {
 
 /** A resource role as one comparable string: `g:S…`, `c:C…`, `w:<id>:<role>`. */
 export function pickKey(pick: ResourcePick): string {
-  if (pick.kind === 'webhook') return `w:${pick.resourceId}:${pick.role}`;
+  if (pick.kind === 'registered') return `w:${pick.resourceId}:${pick.role}`;
   return `${pick.kind === 'slack_usergroup' ? 'g' : 'c'}:${pick.externalId}`;
-}
-
-export function samePicks(a: ResourcePick, b: ResourcePick): boolean {
-  return pickKey(a) === pickKey(b);
 }
 
 /**
@@ -151,8 +148,8 @@ export function wizardOverflow(draft: WizardDraft): string | null {
   }
   if (count('slack_channel') > WIZARD_LIMITS.channels)
     over.push(`more than ${WIZARD_LIMITS.channels} channels`);
-  if (count('webhook') > WIZARD_LIMITS.webhookRoles) {
-    over.push(`more than ${WIZARD_LIMITS.webhookRoles} webhook roles`);
+  if (count('registered') > WIZARD_LIMITS.registeredRoles) {
+    over.push(`more than ${WIZARD_LIMITS.registeredRoles} app and directory group roles`);
   }
   if (draft.incompatibleIds.length > WIZARD_LIMITS.incompatible) {
     over.push(`more than ${WIZARD_LIMITS.incompatible} incompatible packages`);

@@ -86,7 +86,7 @@ export function draftFromPackage(input: {
   package: { id: number; name: string; description: string; catalogId: number; hidden: boolean };
   resourceRoles: readonly {
     resourceId: number;
-    kind: ResourcePick['kind'];
+    kind: 'slack_usergroup' | 'slack_channel' | 'webhook' | 'ldap_group';
     externalId: string;
     role: string;
   }[];
@@ -99,8 +99,8 @@ export function draftFromPackage(input: {
   const resources: ResourcePick[] = [];
   for (const rr of input.resourceRoles) {
     const pick: ResourcePick =
-      rr.kind === 'webhook'
-        ? { kind: 'webhook', resourceId: rr.resourceId, role: rr.role }
+      rr.kind === 'webhook' || rr.kind === 'ldap_group'
+        ? { kind: 'registered', resourceId: rr.resourceId, role: rr.role }
         : { kind: rr.kind, externalId: rr.externalId };
     const key = pickKey(pick);
     if (seen.has(key)) continue;

@@ -26,17 +26,19 @@ export function usergroupOption(id: string, names: Record<string, string>): Plai
   return option(names[id] ?? `User group ${id}`, id);
 }
 
-function webhookOptions(data: WizardData): PlainTextOption[] {
-  return data.webhooks.flatMap((w) =>
-    w.roles.map((role) => option(`${w.name} — ${role}`, `w:${w.id}:${role}`)),
+function registeredOptions(data: WizardData): PlainTextOption[] {
+  return data.registered.flatMap((r) =>
+    r.kind === 'ldap_group'
+      ? [option(`${r.name} (directory group)`, `w:${r.id}:member`)]
+      : r.roles.map((role) => option(`${r.name} — ${role}`, `w:${r.id}:${role}`)),
   );
 }
 
-/** Step 2: user groups (any in the workspace), channels and the catalog's webhook apps. */
+/** Step 2: user groups (any in the workspace), channels, and the catalog's webhook apps and directory groups. */
 export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBlock[] {
   const groups = draft.resources.flatMap((r) => (r.kind === 'slack_usergroup' ? [r.externalId] : []));
   const channels = draft.resources.flatMap((r) => (r.kind === 'slack_channel' ? [r.externalId] : []));
-  const webhooks = draft.resources.flatMap((r) => (r.kind === 'webhook' ? [pickKey(r)] : []));
+  const registered = draft.resources.flatMap((r) => (r.kind === 'registered' ? [pickKey(r)] : []));
   const catalog = `*${userText(data.catalogName, 80)}*`;
   const blocks: KnownBlock[] = [
     section(
@@ -60,20 +62,23 @@ export function resourcesBlocks(draft: WizardDraft, data: WizardData): KnownBloc
       hint: `Up to ${WIZARD_LIMITS.channels}. Gatehouse must be a member of a channel to add people to it.`,
     }),
   ];
-  const options = webhookOptions(data);
+  const options = registeredOptions(data);
   if (options.length > 0) {
     blocks.push(
       input(
         'webhooks',
-        'Webhook apps and roles',
+        'Apps and directory groups',
         multiStaticSelect(
           'webhooks',
           options,
-          webhooks,
-          'Pick an app and a role',
-          WIZARD_LIMITS.webhookRoles,
+          registered,
+          'Pick an app role or a group',
+          WIZARD_LIMITS.registeredRoles,
         ),
-        { optional: true, hint: `Apps registered in this catalog. Up to ${WIZARD_LIMITS.webhookRoles}.` },
+        {
+          optional: true,
+          hint: `Webhook apps and LDAP directory groups registered in this catalog. Up to ${WIZARD_LIMITS.registeredRoles}.`,
+        },
       ),
     );
   }
@@ -107,10 +112,10 @@ export function readResources(
   } else if (channels.length > WIZARD_LIMITS.channels) {
     errors.channels = `Pick at most ${WIZARD_LIMITS.channels} channels.`;
   }
-  const offered = new Set(webhookOptions(data).map((o) => o.value));
-  const webhookKeys = optionsOf(values, 'webhooks').filter((key) => offered.has(key));
-  if (webhookKeys.length > WIZARD_LIMITS.webhookRoles) {
-    errors.webhooks = `Pick at most ${WIZARD_LIMITS.webhookRoles} app roles.`;
+  const offered = new Set(registeredOptions(data).map((o) => o.value));
+  const registeredKeys = optionsOf(values, 'webhooks').filter((key) => offered.has(key));
+  if (registeredKeys.length > WIZARD_LIMITS.registeredRoles) {
+    errors.webhooks = `Pick at most ${WIZARD_LIMITS.registeredRoles} app roles and groups.`;
   }
   if (!data.mayRegisterResources) {
     const registered = new Set(data.registeredSlackIds);
@@ -129,9 +134,9 @@ export function readResources(
   const picks: ResourcePick[] = [
     ...groups.map((externalId) => ({ kind: 'slack_usergroup' as const, externalId })),
     ...channels.map((externalId) => ({ kind: 'slack_channel' as const, externalId })),
-    ...webhookKeys.map((key) => {
+    ...registeredKeys.map((key) => {
       const [, id, ...rest] = key.split(':');
-      return { kind: 'webhook' as const, resourceId: Number(id), role: rest.join(':') };
+      return { kind: 'registered' as const, resourceId: Number(id), role: rest.join(':') };
     }),
   ];
   if (Object.keys(errors).length === 0 && picks.length === 0 && !isEditing(draft)) {

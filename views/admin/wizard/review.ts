@@ -21,7 +21,7 @@ export function draftSettings(
 /** A resource role in words: `Marketing resources — Member`. */
 export function resourceWords(
   pick: ResourcePick,
-  data: Pick<WizardData, 'usergroupNames' | 'webhooks'>,
+  data: Pick<WizardData, 'usergroupNames' | 'registered'>,
 ): string {
   switch (pick.kind) {
     case 'slack_usergroup': {
@@ -30,9 +30,11 @@ export function resourceWords(
     }
     case 'slack_channel':
       return `${channelMention(pick.externalId)} (channel) — Member`;
-    case 'webhook': {
-      const app = data.webhooks.find((w) => w.id === pick.resourceId);
-      return `*${userText(app?.name ?? `app ${pick.resourceId}`, 80)}* (webhook) — ${userText(pick.role, 40)}`;
+    case 'registered': {
+      const held = data.registered.find((w) => w.id === pick.resourceId);
+      const kind = held?.kind === 'ldap_group' ? 'directory group' : 'webhook';
+      const role = pick.role === 'member' ? 'Member' : userText(pick.role, 40);
+      return `*${userText(held?.name ?? `resource ${pick.resourceId}`, 80)}* (${kind}) — ${role}`;
     }
   }
 }

@@ -17,7 +17,8 @@ export interface WizardData {
   /** Other packages, for the incompatible-packages select (editing). */
   packages: { id: number; name: string }[];
   /** Webhooks registered in the package's catalog, with the roles they declare. */
-  webhooks: { id: number; name: string; roles: string[] }[];
+  /** The catalog's webhook apps and LDAP groups: picked by id and role. */
+  registered: { id: number; kind: 'webhook' | 'ldap_group'; name: string; roles: string[] }[];
   /** User group names known without asking Slack (registered resources, the options cache). */
   usergroupNames: Record<string, string>;
   /** Slack user groups and channels the catalog holds already, by Slack id. */
@@ -41,7 +42,7 @@ export function emptyWizardData(now: Date): WizardData {
     catalogs: [],
     catalogName: 'General',
     packages: [],
-    webhooks: [],
+    registered: [],
     usergroupNames: {},
     registeredSlackIds: [],
     mayRegisterResources: false,

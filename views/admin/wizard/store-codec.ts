@@ -26,7 +26,7 @@ const text = (max: number) => z.string().max(max);
 const pickSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slack_usergroup'), externalId: z.string().regex(/^S[A-Z0-9]{2,}$/) }),
   z.object({ kind: z.literal('slack_channel'), externalId: z.string().regex(/^[CG][A-Z0-9]{2,}$/) }),
-  z.object({ kind: z.literal('webhook'), resourceId: id, role: text(40).min(1) }),
+  z.object({ kind: z.literal('registered'), resourceId: id, role: text(40).min(1) }),
 ]);
 
 const questionSchema = z.object({

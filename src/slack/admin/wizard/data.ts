@@ -65,12 +65,13 @@ export async function loadWizardData(
 
   if (draft.catalogId !== null && NEEDS.resources.includes(draft.step)) {
     const resources = await listResources(deps, actor, { catalogId: draft.catalogId });
-    data.webhooks = resources
-      .filter((r) => r.kind === 'webhook')
-      .map((r) => ({ id: r.id, name: r.name, roles: r.roles }));
+    data.registered = resources
+      .filter((r) => r.kind === 'webhook' || r.kind === 'ldap_group')
+      .map((r) => ({ id: r.id, kind: r.kind as 'webhook' | 'ldap_group', name: r.name, roles: r.roles }));
     for (const r of resources) {
       if (r.kind === 'slack_usergroup') data.usergroupNames[r.externalId] ??= r.name;
-      if (r.kind !== 'webhook') data.registeredSlackIds.push(r.externalId);
+      if (r.kind === 'slack_usergroup' || r.kind === 'slack_channel')
+        data.registeredSlackIds.push(r.externalId);
     }
   }
 

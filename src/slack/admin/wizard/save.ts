@@ -80,7 +80,7 @@ async function resourceRefs(
   }
   const refs = [];
   for (const pick of picks) {
-    if (pick.kind === 'webhook') {
+    if (pick.kind === 'registered') {
       refs.push({ resourceId: pick.resourceId, role: pick.role });
       continue;
     }
@@ -122,8 +122,8 @@ async function resourceChanges(
   const existing = details.resourceRoles.map((r) => ({
     row: r,
     key: pickKey(
-      r.kind === 'webhook'
-        ? { kind: 'webhook', resourceId: r.resourceId, role: r.role }
+      r.kind === 'webhook' || r.kind === 'ldap_group'
+        ? { kind: 'registered', resourceId: r.resourceId, role: r.role }
         : { kind: r.kind, externalId: r.externalId },
     ),
   }));

@@ -31,7 +31,6 @@ export function register(app: App, ctx: SlackContext): void {
     try {
       await ensureUser(ctx, client, actor.userId);
       const result = await cancelRequest(ctx.engine, actor, { requestId });
-      ctx.afterChange();
       const text = `:wastebasket: ${result.request} was canceled.`;
       await tellClicker(ctx, args, { text, blocks: [section(text)] });
     } catch (error) {

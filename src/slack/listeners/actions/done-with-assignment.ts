@@ -9,7 +9,6 @@ import { onAccessAction } from '../../portal/access-action.js';
 export function register(app: App, ctx: SlackContext): void {
   onAccessAction(app, ctx, ACTION.doneWithAssignment, async ({ click, assignmentId, held }) => {
     const result = await removeMyAssignment(ctx.engine, { userId: click.userId }, { assignmentId });
-    ctx.afterChange();
     return { kind: 'done', mrkdwn: removedSentence(held?.packageName ?? 'that package', result.request) };
   });
 }

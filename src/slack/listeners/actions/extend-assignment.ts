@@ -16,7 +16,6 @@ export function register(app: App, ctx: SlackContext): void {
     const packageName = held?.packageName ?? 'your access';
     try {
       const result = await extendAssignment(ctx.engine, { userId: click.userId }, { assignmentId });
-      ctx.afterChange();
       return { kind: 'done', mrkdwn: extendedSentence(packageName, result) };
     } catch (error) {
       // Not a refusal to show: the policy wants a justification, and the modal asks for it.

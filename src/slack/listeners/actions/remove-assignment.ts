@@ -40,7 +40,6 @@ export function register(app: App, ctx: SlackContext): void {
       try {
         await ensureUser(ctx, client, actor.userId);
         const removed = await removeAssignment(ctx.engine, actor, { assignmentId: parsed.data.assignmentId });
-        ctx.afterChange();
         const request = await getRequest(ctx.engine, actor, removed.requestId);
         notice = {
           kind: 'done',

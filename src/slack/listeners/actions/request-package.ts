@@ -2,6 +2,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import { ACTION } from '../../../../views/ids.js';
 import { packageValueSchema } from '../../../../views/requests/values.js';
 import { GatehouseError, sentence, typed } from '../../../domain/errors.js';
+import { requestStanding } from '../../../services/requests/request-queries.js';
 import { clickedValue, staleButton, tellClicker } from '../../click.js';
 import type { SlackContext } from '../../context.js';
 import { ensureUser } from '../../directory.js';
@@ -24,7 +25,10 @@ export function register(app: App, ctx: SlackContext): void {
         throw staleButton(sentence`That button is out of date. Run ${typed('/access request')} again.`);
       }
       await ensureUser(ctx, client, userId);
-      const entry = await findRequestable(ctx, userId, parsed.data);
+      const [entry, standing] = await Promise.all([
+        findRequestable(ctx, userId, parsed.data),
+        requestStanding(ctx.engine, userId),
+      ]);
       if (!entry) {
         throw new GatehouseError(
           'package.not_requestable',
@@ -32,7 +36,7 @@ export function register(app: App, ctx: SlackContext): void {
           { packageId: parsed.data },
         );
       }
-      await openRequestModal(ctx, client, { userId, triggerId: body.trigger_id, entry });
+      await openRequestModal(ctx, client, { userId, triggerId: body.trigger_id, entry, standing });
     } catch (error) {
       await tellClicker(ctx, args, ephemeralReply(explain(error, ctx.log, { slackUser: userId })));
     }

@@ -38,7 +38,6 @@ export function register(app: App, ctx: SlackContext): void {
         return;
       }
       await deliverAfterCommit(ctx.engine, ids, false);
-      ctx.afterChange();
       const message = body.message;
       const channel = body.channel?.id ?? body.container?.channel_id;
       if (!message?.ts || !channel) return;

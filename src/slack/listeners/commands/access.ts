@@ -45,7 +45,6 @@ export function register(app: App, ctx: SlackContext, directory: UsergroupDirect
             slack: slackSide(ctx, client, command.user_id, command.trigger_id, directory),
           })
         : await helpFor(ctx.engine, command.user_id, accessCommands, command.text?.trim() || undefined);
-      ctx.afterChange();
     } catch (error) {
       reply = ephemeralReply(explain(error, log, { text: command.text?.slice(0, 200) }));
     }
@@ -75,7 +74,8 @@ function slackSide(
     async openModal(view) {
       await client.views.open({ trigger_id: triggerId, view });
     },
-    openRequestModal: (entry) => openRequestModal(ctx, client, { userId, triggerId, entry }),
+    openRequestModal: (entry, standing) =>
+      openRequestModal(ctx, client, { userId, triggerId, entry, ...(standing ? { standing } : {}) }),
     openPackageWizard: (packageText) =>
       openWizardOrRefuse(ctx, client, {
         userId,

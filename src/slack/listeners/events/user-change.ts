@@ -4,7 +4,7 @@ import { upsertUser } from '../../../services/catalog/users.js';
 import { SYSTEM } from '../../../services/context.js';
 import { removeDeactivatedUser } from '../../../services/requests/assignments.js';
 import type { SlackContext } from '../../context.js';
-import { directoryRecord } from '../../directory.js';
+import { directoryRecord, noteUserRecorded } from '../../directory.js';
 
 const slackUser = z
   .object({
@@ -52,8 +52,10 @@ export function register(app: App, ctx: SlackContext): void {
     const log = ctx.log.child({ slackUser: user.id, event: 'user_change' });
     try {
       const installation = ctx.installation();
-      if (installation) await upsertUser(ctx.engine, SYSTEM, directoryRecord(user, installation));
-      else log.warn('user_change before auth.test answered: the profile is not recorded');
+      if (installation) {
+        const recorded = await upsertUser(ctx.engine, SYSTEM, directoryRecord(user, installation));
+        noteUserRecorded(ctx, recorded.user);
+      } else log.warn('user_change before auth.test answered: the profile is not recorded');
       if (!user.deleted) return;
       const removed = await removeDeactivatedUser(ctx.engine, user.id);
       if (removed.endedAssignmentIds.length || removed.canceledRequestIds.length) {
@@ -61,7 +63,6 @@ export function register(app: App, ctx: SlackContext): void {
           { ended: removed.endedAssignmentIds.length, canceled: removed.canceledRequestIds.length },
           'deactivated user: access removed',
         );
-        ctx.afterChange();
       }
     } catch (error) {
       log.error({ err: error }, 'handling user_change failed');

@@ -51,6 +51,5 @@ export function register(app: App, ctx: SlackContext): void {
       return;
     }
     await ack();
-    ctx.afterChange();
   });
 }

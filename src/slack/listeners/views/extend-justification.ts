@@ -45,7 +45,6 @@ export function register(app: App, ctx: SlackContext): void {
       return;
     }
     await ack();
-    ctx.afterChange();
     await answerAccessAction(ctx, client, userId, origin, { kind: 'done', mrkdwn: done });
   });
 }

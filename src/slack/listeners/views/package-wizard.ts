@@ -57,7 +57,6 @@ export function register(app: App, ctx: SlackContext, directory: UsergroupDirect
     if (draft.step === 'review') {
       await ack({ response_action: 'update', view: wizardProgressView(draft, draftId) });
       const outcome = await applyWizardDraft(ctx, client, actor, open, directory);
-      ctx.afterChange();
       await client.views
         .update({ view_id: view.id, view: outcome })
         .catch((error: unknown) =>

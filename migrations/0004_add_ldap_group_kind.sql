@@ -1,0 +1,1 @@
+ALTER TYPE "public"."resource_kind" ADD VALUE 'ldap_group';
