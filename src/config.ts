@@ -84,6 +84,7 @@ const envSchema = z.object({
   LDAP_STARTTLS: z.enum(['on', 'off']).default('on'),
   LDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   LDAP_EMPTY_GROUP_MEMBER: z.string().trim().optional(),
+  LDAP_SYNC_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
 });
 
 export type Config = {
@@ -124,6 +125,8 @@ export interface LdapConfig {
   startTls: boolean;
   timeoutMs: number;
   emptyGroupMember: string | undefined;
+  /** How often LDAP groups are compared with assignments (Entra's writeback cycle); 0 is off. */
+  syncEveryMinutes: number;
 }
 
 /** LDAP settings, or the problems: once LDAP_URL is set, the bind and base DNs are required. */
@@ -142,6 +145,7 @@ function ldapConfig(e: z.infer<typeof envSchema>, problems: string[]): LdapConfi
     startTls: e.LDAP_STARTTLS === 'on',
     timeoutMs: e.LDAP_TIMEOUT_MS,
     emptyGroupMember: e.LDAP_EMPTY_GROUP_MEMBER || undefined,
+    syncEveryMinutes: e.LDAP_SYNC_EVERY_MINUTES,
   };
 }
 

@@ -22,6 +22,7 @@ import { readOutboxGauges } from './metrics/store-probes.js';
 import { userEmail } from './services/catalog/users.js';
 import type { EngineDeps } from './services/context.js';
 import { deliverFulfilments } from './services/lifecycle/delivery-runner.js';
+import { ldapMembershipReader } from './services/lifecycle/ldap-membership.js';
 import { type PacingLimits, SendPacer, SLACK_POST_LIMITS } from './services/lifecycle/pacing.js';
 import { loadTestClockOffset } from './services/test-clock-store.js';
 import { createSlackApp, type SlackRuntime } from './slack/app.js';
@@ -114,6 +115,11 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
     config.reconcileEveryMinutes > 0
       ? { reader: slackMembershipReader(background), everyMs: config.reconcileEveryMinutes * 60_000 }
       : undefined;
+  const ldap = config.ldap;
+  const ldapSync =
+    ldap && ldap.syncEveryMinutes > 0
+      ? { reader: ldapMembershipReader(deps, ldap), everyMs: ldap.syncEveryMinutes * 60_000 }
+      : undefined;
   const jobs = startJobRunner(
     engineJobs(
       deps,
@@ -132,6 +138,7 @@ export async function startGatehouse(options: StartOptions): Promise<Gatehouse> 
           : {}),
       },
       reconcile,
+      ldapSync,
     ),
     { cron: config.jobTickCron, log, observer: jobObserver(metrics, deps) },
   );

@@ -30,7 +30,7 @@ import { type Connector, ConnectorError, type ProvisioningTarget } from './port.
  * change; unset, AD's groups may be empty and OpenLDAP refuses. `tlsOptions`: CA certificates and
  * the like, for ldaps:// and StartTLS.
  */
-export type LdapSettings = LdapConfig & { tlsOptions?: ConnectionOptions };
+export type LdapSettings = Omit<LdapConfig, 'syncEveryMinutes'> & { tlsOptions?: ConnectionOptions };
 
 /** The person's e-mail as Slack has it (users.info, with the users:read.email scope). */
 export type EmailOf = (slackUserId: string) => Promise<string | null>;
@@ -67,6 +67,42 @@ async function emailFor(target: ProvisioningTarget, emailOf: EmailOf): Promise<s
     false,
     'ldap_no_email',
   );
+}
+
+/**
+ * The e-mails (`userAttribute`) of an LDAP group's member entries, for reconciliation: an entry
+ * without one (a placeholder, a service account) is left out. Throws when the directory can't be
+ * read; the caller skips the group until its next run.
+ */
+export async function ldapGroupEmails(settings: LdapSettings, groupDn: string): Promise<string[]> {
+  const client = new Client({
+    url: settings.url,
+    timeout: settings.timeoutMs,
+    connectTimeout: settings.timeoutMs,
+    ...(settings.tlsOptions ? { tlsOptions: settings.tlsOptions } : {}),
+  });
+  try {
+    if (settings.startTls && settings.url.startsWith('ldap://')) await client.startTLS(settings.tlsOptions);
+    await client.bind(settings.bindDn, settings.bindPassword);
+    const group = await client.search(groupDn, { scope: 'base', attributes: ['member'] });
+    const members = group.searchEntries[0]?.member;
+    const dns = (Array.isArray(members) ? members : members ? [members] : []).map(String);
+    const emails: string[] = [];
+    for (const dn of dns) {
+      const entry = await client
+        .search(dn, { scope: 'base', attributes: [settings.userAttribute] })
+        .catch((error: unknown) => {
+          if (error instanceof NoSuchObjectError) return null;
+          throw error;
+        });
+      const value = entry?.searchEntries[0]?.[settings.userAttribute];
+      const email = Array.isArray(value) ? value[0] : value;
+      if (email) emails.push(String(email));
+    }
+    return emails;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
 }
 
 interface LdapDirectory {

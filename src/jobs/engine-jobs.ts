@@ -20,6 +20,7 @@ export function engineJobs(
   deps: EngineDeps,
   outbox?: DispatchOptions,
   reconcile?: { reader: MembershipReader; everyMs: number },
+  ldapSync?: { reader: MembershipReader; everyMs: number },
 ): Job[] {
   const jobs: Job[] = [
     { name: 'due-work', run: () => runDueWork(deps) },
@@ -35,6 +36,14 @@ export function engineJobs(
       name: 'reconcile',
       run: () => reconcileResources(deps, reconcile.reader),
       minIntervalMs: reconcile.everyMs,
+    });
+  }
+  if (ldapSync) {
+    // Like Entra's group writeback cycle: LDAP groups compared with the active assignments.
+    jobs.splice(jobs.length - 1, 0, {
+      name: 'ldap-sync',
+      run: () => reconcileResources(deps, ldapSync.reader, ['ldap_group']),
+      minIntervalMs: ldapSync.everyMs,
     });
   }
   if (outbox) jobs.push({ name: 'outbox', run: () => drain(() => dispatchOutbox(deps, outbox)) });

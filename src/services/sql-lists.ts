@@ -7,7 +7,7 @@ import {
 } from '../domain/states.js';
 
 /**
- * Lists inside raw SQL. State lists come from the domain's constants, inlined as literals (a
+ * Lists inside raw SQL (states, and enum values like resource kinds). State lists come from the domain's constants, inlined as literals (a
  * partial index's predicate only matches literals): `state in ${ACTIVE_ASSIGNMENTS}`.
  */
 export function sqlStateList(states: readonly string[]): SQL {

@@ -1,14 +1,21 @@
 import { eq } from 'drizzle-orm';
+import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ldapGroupConnector } from '../../src/connectors/ldap-group.js';
 import type { Database } from '../../src/db/client.js';
 import { assignments, fulfilments, outbox } from '../../src/db/schema.js';
 import { isGatehouseError } from '../../src/domain/errors.js';
-import { type ResourceView, registerResource } from '../../src/services/catalog/resources.js';
+import {
+  type ResourceView,
+  registerResource,
+  setResourceManagedExclusively,
+} from '../../src/services/catalog/resources.js';
 import { userEmail } from '../../src/services/catalog/users.js';
 import { type EngineDeps, SYSTEM } from '../../src/services/context.js';
 import { endAssignments } from '../../src/services/lifecycle/assignment-writer.js';
 import { deliverDue, deliverFulfilments } from '../../src/services/lifecycle/delivery-runner.js';
+import { ldapMembershipReader } from '../../src/services/lifecycle/ldap-membership.js';
+import { reconcileResources } from '../../src/services/lifecycle/reconcile.js';
 import { inTransaction } from '../../src/services/tx.js';
 import { createHeldAssignment } from '../support/assignments.js';
 import { type MadePackage, makePackage } from '../support/catalog.js';
@@ -16,7 +23,14 @@ import { createTestDatabase, databaseLabel } from '../support/db.js';
 import { ADMIN } from '../support/engine.js';
 import { engineOver } from '../support/engine-deps.js';
 import { generalCatalogId, insertUser } from '../support/fixtures.js';
-import { BASE_DN, PLACEHOLDER_DN, type Slapd, settingsFor, startSlapd } from '../support/slapd.js';
+import {
+  BASE_DN,
+  PLACEHOLDER_DN,
+  removeByHand,
+  type Slapd,
+  settingsFor,
+  startSlapd,
+} from '../support/slapd.js';
 
 /**
  * LDAP group resources end to end through the engine: registered in a catalog, granted and
@@ -148,5 +162,65 @@ describe(`LDAP group resources (${databaseLabel}, OpenLDAP slapd)`, () => {
     expect(await deliverDue(deps)).toMatchObject({ delivered: 1 });
     expect(await slapd.members(groupDn)).toContain(cy.dn);
     expect(await stateOf(assignmentId)).toBe('delivered');
+  });
+  describe('the sync cycle (LDAP_SYNC_EVERY_MINUTES)', () => {
+    let syncGroupDn: string;
+    let syncGroup: ResourceView;
+    let pkg: MadePackage;
+    const sync = () =>
+      reconcileResources(deps, ldapMembershipReader(deps, settingsFor(slapd)), ['ldap_group']);
+
+    beforeAll(async () => {
+      syncGroupDn = await slapd.addGroup('campaign-sync', [PLACEHOLDER_DN]);
+      syncGroup = await registerResource(deps, ADMIN, {
+        catalogId,
+        kind: 'ldap_group',
+        externalId: syncGroupDn,
+        name: 'Campaign sync (directory)',
+      });
+      pkg = await makePackage(deps, {
+        name: 'Campaign sync (LDAP)',
+        resource: { id: syncGroup.id },
+        policy: { requestorScope: 'none' },
+      });
+    });
+
+    it('puts back a member someone removed by hand', async () => {
+      const dee = await person('dee');
+      const held = await createHeldAssignment(deps, pkg, dee.userId);
+      await deliverFulfilments(deps, held.fulfilmentIds);
+      await removeByHand(slapd, syncGroupDn, dee.dn);
+      expect(await slapd.members(syncGroupDn)).not.toContain(dee.dn);
+
+      expect(await sync()).toMatchObject({ resources: expect.any(Number), regranted: 1, failed: 0 });
+      expect(await deliverDue(deps)).toMatchObject({ delivered: 1 });
+      expect(await slapd.members(syncGroupDn)).toContain(dee.dn);
+      // In sync now: a second run changes nothing.
+      expect(await sync()).toMatchObject({ regranted: 0, outsiders: 0 });
+    });
+
+    it('reports someone added by hand to the catalog’s owners; removes them once the group is managed exclusively', async () => {
+      const eve = await person('eve');
+      await slapd.asAdmin((client) =>
+        client.modify(
+          syncGroupDn,
+          new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [eve.dn] }) }),
+        ),
+      );
+      expect(await sync()).toMatchObject({ outsiders: 1, removedOutsiders: 0 });
+      const reports = await database.db.select().from(outbox).where(eq(outbox.kind, 'reconciliation_report'));
+      expect(reports.map((r) => r.recipient)).toContain(ADMIN.userId);
+      expect(reports.at(-1)!.data).toMatchObject({ outsiders: [eve.userId], removed: [] });
+      expect(await slapd.members(syncGroupDn)).toContain(eve.dn);
+
+      await setResourceManagedExclusively(deps, ADMIN, {
+        resourceId: syncGroup.id,
+        managedExclusively: true,
+      });
+      expect(await sync()).toMatchObject({ outsiders: 1, removedOutsiders: 1 });
+      expect(await slapd.members(syncGroupDn)).not.toContain(eve.dn);
+      // The placeholder (no Slack person) is nobody's outsider: it stays.
+      expect(await slapd.members(syncGroupDn)).toContain(PLACEHOLDER_DN);
+    });
   });
 });

@@ -102,6 +102,7 @@ describe('readConfig: LDAP', () => {
       startTls: true,
       timeoutMs: 5_000,
       emptyGroupMember: undefined,
+      syncEveryMinutes: 30,
     });
     expect(
       readConfig({ ...LDAP_ENV, LDAP_URL: 'ldap://127.0.0.1:389/', LDAP_STARTTLS: 'off' }).ldap,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type User, usergroupMembers, users } from '../../db/schema.js';
 import { audit } from '../audit.js';
@@ -126,4 +126,15 @@ export async function markHomeOpened(deps: EngineDeps, userId: string): Promise<
 export async function userEmail(deps: EngineDeps, userId: string): Promise<string | null> {
   const [row] = await deps.database.db.select({ email: users.email }).from(users).where(eq(users.id, userId));
   return row?.email ?? null;
+}
+
+/** The Slack users (not deactivated) whose e-mail is one of `emails`, case ignored: LDAP members as people. */
+export async function slackIdsByEmail(deps: EngineDeps, emails: readonly string[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const lowered = [...new Set(emails.map((e) => e.toLowerCase()))];
+  const rows = await deps.database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(sql`lower(${users.email})`, lowered), eq(users.deactivated, false)));
+  return rows.map((r) => r.id);
 }

@@ -6,7 +6,7 @@ import { notification } from '../../domain/notifications.js';
 import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
-import { ACTIVE_ASSIGNMENTS } from '../sql-lists.js';
+import { ACTIVE_ASSIGNMENTS, sqlStateList } from '../sql-lists.js';
 import { inTransaction, wakeAfterCommit } from '../tx.js';
 import { requeueMissingGrants } from './fulfilment-writer.js';
 
@@ -23,9 +23,13 @@ export interface ReconcileReport {
   failed: number;
 }
 
+/** The kinds whose members can be read back and compared: Slack's, and LDAP groups. */
+export type ReconciledKind = 'slack_usergroup' | 'slack_channel' | 'ldap_group';
+export const SLACK_KINDS: readonly ReconciledKind[] = ['slack_usergroup', 'slack_channel'];
+
 interface ManagedResource {
   id: number;
-  kind: 'slack_usergroup' | 'slack_channel';
+  kind: ReconciledKind;
   external_id: string;
   name: string;
   catalog_id: number;
@@ -33,7 +37,8 @@ interface ManagedResource {
 }
 
 /**
- * Compares each Slack user group and channel that a package grants with the active assignments:
+ * Compares each resource of `kinds` (Slack user groups and channels unless told) that a package
+ * grants with the active assignments:
  * a member Gatehouse granted who is missing (removed by hand) is granted again; a member nobody
  * granted is reported to the catalog's owners (and the admins), and removed only when the resource
  * is marked as managed exclusively by Gatehouse. Members are read outside any transaction.
@@ -41,6 +46,7 @@ interface ManagedResource {
 export async function reconcileResources(
   deps: EngineDeps,
   reader: MembershipReader,
+  kinds: readonly ReconciledKind[] = SLACK_KINDS,
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = {
     resources: 0,
@@ -54,7 +60,7 @@ export async function reconcileResources(
     sql`select distinct r.id, r.kind, r.external_id, r.name, r.catalog_id, r.managed_exclusively
           from resources r join package_resource_roles prr on prr.resource_id = r.id
           join access_packages p on p.id = prr.package_id and p.deleted_at is null
-         where r.removed_at is null and r.kind in ('slack_usergroup','slack_channel') order by r.id`,
+         where r.removed_at is null and r.kind in ${sqlStateList(kinds)} order by r.id`,
   );
   for (const resource of resources) {
     report.resources += 1;
