@@ -75,15 +75,7 @@ async function emailFor(target: ProvisioningTarget, emailOf: EmailOf): Promise<s
  * read; the caller skips the group until its next run.
  */
 export async function ldapGroupEmails(settings: LdapSettings, groupDn: string): Promise<string[]> {
-  const client = new Client({
-    url: settings.url,
-    timeout: settings.timeoutMs,
-    connectTimeout: settings.timeoutMs,
-    ...(settings.tlsOptions ? { tlsOptions: settings.tlsOptions } : {}),
-  });
-  try {
-    if (settings.startTls && settings.url.startsWith('ldap://')) await client.startTLS(settings.tlsOptions);
-    await client.bind(settings.bindDn, settings.bindPassword);
+  return bound(settings, async (client) => {
     const group = await client.search(groupDn, { scope: 'base', attributes: ['member'] });
     const members = group.searchEntries[0]?.member;
     const dns = (Array.isArray(members) ? members : members ? [members] : []).map(String);
@@ -100,6 +92,24 @@ export async function ldapGroupEmails(settings: LdapSettings, groupDn: string): 
       if (email) emails.push(String(email));
     }
     return emails;
+  });
+}
+
+/**
+ * Runs `work` on a connection of its own: connect (StartTLS first on ldap:// unless switched
+ * off), bind as Gatehouse, then unbind whatever happened. Nothing stays open between calls.
+ */
+async function bound<T>(settings: LdapSettings, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({
+    url: settings.url,
+    timeout: settings.timeoutMs,
+    connectTimeout: settings.timeoutMs,
+    ...(settings.tlsOptions ? { tlsOptions: settings.tlsOptions } : {}),
+  });
+  try {
+    if (settings.startTls && settings.url.startsWith('ldap://')) await client.startTLS(settings.tlsOptions);
+    await client.bind(settings.bindDn, settings.bindPassword);
+    return await work(client);
   } finally {
     await client.unbind().catch(() => undefined);
   }
@@ -122,20 +132,10 @@ interface LdapDirectory {
 
 function ldapDirectory(settings: LdapSettings): LdapDirectory {
   async function session<T>(target: ProvisioningTarget, work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({
-      url: settings.url,
-      timeout: settings.timeoutMs,
-      connectTimeout: settings.timeoutMs,
-      ...(settings.tlsOptions ? { tlsOptions: settings.tlsOptions } : {}),
-    });
     try {
-      if (settings.startTls && settings.url.startsWith('ldap://')) await client.startTLS(settings.tlsOptions);
-      await client.bind(settings.bindDn, settings.bindPassword);
-      return await work(client);
+      return await bound(settings, work);
     } catch (error) {
       throw connectorError(target, error);
-    } finally {
-      await client.unbind().catch(() => undefined);
     }
   }
 
