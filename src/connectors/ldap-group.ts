@@ -15,16 +15,6 @@ import type { LdapConfig } from '../config.js';
 import { type Connector, ConnectorError, type ProvisioningTarget } from './port.js';
 
 /**
- * A group in an LDAP directory (Active Directory, OpenLDAP), named by its DN, role `member`:
- * granting adds the person's entry DN to the group's `member` attribute, revoking takes it out.
- * The person is the one entry under the base DN whose `userAttribute` (`mail`, or
- * `userPrincipalName` on AD) is their Slack e-mail; none or several is a failure that says so.
- * Both calls are idempotent (a member added twice, a non-member removed: success). Each call
- * opens its own connection (StartTLS on ldap:// unless switched off), binds, does its one
- * change and unbinds: nothing stays open between deliveries.
- */
-
-/**
  * The directory's settings (LDAP_* in src/config.ts). `emptyGroupMember`: OpenLDAP's groupOfNames
  * must keep one member, so when the last person leaves this DN takes their place in the same
  * change; unset, AD's groups may be empty and OpenLDAP refuses. `tlsOptions`: CA certificates and
@@ -35,6 +25,15 @@ export type LdapSettings = Omit<LdapConfig, 'syncEveryMinutes'> & { tlsOptions?:
 /** The person's e-mail as Slack has it (users.info, with the users:read.email scope). */
 export type EmailOf = (slackUserId: string) => Promise<string | null>;
 
+/**
+ * A group in an LDAP directory (Active Directory, OpenLDAP), named by its DN, role `member`:
+ * granting adds the person's entry DN to the group's `member` attribute, revoking takes it out.
+ * The person is the one entry under the base DN whose `userAttribute` (`mail`, or
+ * `userPrincipalName` on AD) is their Slack e-mail; none or several is a failure that says so.
+ * Both calls are idempotent (a member added twice, a non-member removed: success). Each call
+ * opens its own connection (StartTLS on ldap:// unless switched off), binds, does its one
+ * change and unbinds: nothing stays open between deliveries.
+ */
 export function ldapGroupConnector(settings: LdapSettings, emailOf: EmailOf): Connector {
   const directory = ldapDirectory(settings);
   return {
