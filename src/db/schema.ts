@@ -22,7 +22,8 @@ import type {
   Question,
   ReviewSettings,
 } from '../domain/policy.js';
-import { ASSIGNMENT_STATES, REQUEST_STATES } from '../domain/states.js';
+import { RESOURCE_KINDS } from '../domain/resource-kinds.js';
+import { ASSIGNMENT_STATES, REQUEST_STATES, REQUEST_TYPES } from '../domain/states.js';
 
 const tstz = (name?: string) =>
   name
@@ -38,21 +39,9 @@ export const catalogRole = pgEnum('catalog_role', [
   'package_manager',
   'assignment_manager',
 ]);
-export const resourceKind = pgEnum('resource_kind', [
-  'slack_usergroup',
-  'slack_channel',
-  'webhook',
-  'ldap_group',
-]);
+export const resourceKind = pgEnum('resource_kind', RESOURCE_KINDS);
 export const requestorScope = pgEnum('requestor_scope', ['none', 'specific', 'all_members']);
-export const requestType = pgEnum('request_type', [
-  'user_add',
-  'user_extend',
-  'user_remove',
-  'admin_add',
-  'admin_remove',
-  'system_remove',
-]);
+export const requestType = pgEnum('request_type', REQUEST_TYPES);
 export const requestState = pgEnum('request_state', REQUEST_STATES);
 export const assignmentState = pgEnum('assignment_state', ASSIGNMENT_STATES);
 export const decisionKind = pgEnum('decision_kind', ['approve', 'deny']);

@@ -58,9 +58,6 @@ export function deferToCommit<R>(
  * After COMMIT, the jobs the writers noted (`wakeAfterCommit`) are woken; a read wakes nothing.
  */
 export async function inTransaction<T>(deps: EngineDeps, fn: (tx: Db, now: Date) => Promise<T>): Promise<T> {
-  // PGlite runs every statement on this thread, and a chain of them never lets the event loop
-  // turn: without a turn between transactions, Slack's requests wait for whole commands and jobs.
-  if (deps.database.kind === 'pglite') await new Promise<void>((resolve) => setImmediate(resolve));
   const now = deps.clock.now();
   const noted: TransactionNotes = { wakes: new Set(), deferred: new Map() };
   let result: T;

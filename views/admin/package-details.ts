@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { RESOURCE_KIND_WORDS as KIND_WORDS } from '../../src/domain/resource-kinds.js';
 import type { PackageDetails } from '../../src/services/catalog/catalog-queries.js';
 import { policySettingsOf } from '../../src/services/catalog/policies.js';
 import { context, fields, header, section } from '../blocks.js';
@@ -7,12 +8,6 @@ import { policyFields } from './policy-words.js';
 import type { AdminReply } from './reply.js';
 import { listWords, plural } from './text.js';
 
-const KIND_WORDS = {
-  slack_usergroup: 'user group',
-  slack_channel: 'channel',
-  webhook: 'webhook',
-  ldap_group: 'directory group',
-} as const;
 const MAX_POLICIES = 10;
 
 export function resourceRoleLine(r: PackageDetails['resourceRoles'][number]): string {

@@ -1,16 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import { RESOURCE_KIND_WORDS as KIND_WORDS } from '../../src/domain/resource-kinds.js';
 import type { ResourceView } from '../../src/services/catalog/resources.js';
 import { context, header, section } from '../blocks.js';
 import { escapeMrkdwn, truncate, userText } from '../mrkdwn.js';
 import type { AdminReply } from './reply.js';
 import { channelMention, usergroupMention } from './text.js';
-
-const KIND_WORDS: Record<ResourceView['kind'], string> = {
-  slack_usergroup: 'user group',
-  slack_channel: 'channel',
-  webhook: 'webhook',
-  ldap_group: 'directory group',
-};
 
 function resourceLine(r: ResourceView): string {
   const where =

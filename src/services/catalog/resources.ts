@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { accessPackages, catalogs, packageResourceRoles, type Resource, resources } from '../../db/schema.js';
 import { GatehouseError } from '../../domain/errors.js';
 import { literalAddress, networkTargets } from '../../domain/network-targets.js';
+import { RESOURCE_KIND_WORDS as KIND_WORDS } from '../../domain/resource-kinds.js';
 import { hasPermission } from '../../domain/roles.js';
 import { audit } from '../audit.js';
 import { actorRoles, forbidden, requirePermission } from '../authz.js';
@@ -109,13 +110,6 @@ export function toResourceView(resource: Resource): ResourceView {
   const { webhookSecret: _secret, ...view } = resource;
   return view;
 }
-
-const KIND_WORDS: Record<Resource['kind'], string> = {
-  slack_usergroup: 'user group',
-  slack_channel: 'channel',
-  webhook: 'webhook',
-  ldap_group: 'directory group',
-};
 
 function alreadyRegistered(spec: { kind: Resource['kind']; name: string }, catalogName: string | null) {
   return new GatehouseError(

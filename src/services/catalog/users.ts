@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type User, usergroupMembers, users } from '../../db/schema.js';
 import { audit } from '../audit.js';
-import type { Actor, EngineDeps } from '../context.js';
+import { type Actor, type EngineDeps, SYSTEM } from '../context.js';
 import { inTransaction } from '../tx.js';
 import { parseInput } from '../validate.js';
 import { slackUserIdSchema } from './loaders.js';
@@ -124,8 +124,7 @@ export async function markHomeOpened(deps: EngineDeps, userId: string): Promise<
 
 /** The e-mail Slack gave for a person (users.info with users:read.email), or null: how LDAP finds their entry. */
 export async function userEmail(deps: EngineDeps, userId: string): Promise<string | null> {
-  const [row] = await deps.database.db.select({ email: users.email }).from(users).where(eq(users.id, userId));
-  return row?.email ?? null;
+  return (await getUser(deps, SYSTEM, { id: userId }))?.email ?? null;
 }
 
 /** The Slack users (not deactivated) whose e-mail is one of `emails`, case ignored: LDAP members as people. */

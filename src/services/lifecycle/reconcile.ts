@@ -3,6 +3,7 @@ import type { ProvisioningTarget } from '../../connectors/port.js';
 import { queryRows } from '../../db/client.js';
 import type { Resource } from '../../db/schema.js';
 import { notification } from '../../domain/notifications.js';
+import type { ResourceKind } from '../../domain/resource-kinds.js';
 import { audit } from '../audit.js';
 import { type EngineDeps, SYSTEM } from '../context.js';
 import { notify } from '../notify.js';
@@ -24,7 +25,7 @@ export interface ReconcileReport {
 }
 
 /** The kinds whose members can be read back and compared: Slack's, and LDAP groups. */
-export type ReconciledKind = 'slack_usergroup' | 'slack_channel' | 'ldap_group';
+export type ReconciledKind = Exclude<ResourceKind, 'webhook'>;
 export const SLACK_KINDS: readonly ReconciledKind[] = ['slack_usergroup', 'slack_channel'];
 
 interface ManagedResource {

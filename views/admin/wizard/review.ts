@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { type PolicySettings, policySettingsSchema } from '../../../src/domain/policy.js';
+import { RESOURCE_KIND_WORDS } from '../../../src/domain/resource-kinds.js';
 import { context, fields, header, section } from '../../blocks.js';
 import { userText } from '../../mrkdwn.js';
 import { policyFields } from '../policy-words.js';
@@ -32,7 +33,7 @@ export function resourceWords(
       return `${channelMention(pick.externalId)} (channel) — Member`;
     case 'registered': {
       const held = data.registered.find((w) => w.id === pick.resourceId);
-      const kind = held?.kind === 'ldap_group' ? 'directory group' : 'webhook';
+      const kind = RESOURCE_KIND_WORDS[held?.kind ?? 'webhook'];
       const role = pick.role === 'member' ? 'Member' : userText(pick.role, 40);
       return `*${userText(held?.name ?? `resource ${pick.resourceId}`, 80)}* (${kind}) — ${role}`;
     }
